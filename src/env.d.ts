@@ -1,0 +1,2 @@
+/// <reference types="svelte" />
+declare const __APP_VERSION__: string;
