@@ -86,6 +86,10 @@ export default defineConfig({
         maximumFileSizeToCacheInBytes: 16 * 1024 * 1024,
         globPatterns: ['**/*.{js,css,html,svg,png,wasm,gz,json,webmanifest}'],
         navigateFallback: 'index.html',
+        // The first install takes control of the open page at once, so it works offline without a
+        // reload. Updates still wait for every tab to close (no skipWaiting): a running scan keeps
+        // the chunks it started with.
+        clientsClaim: true,
       },
     }),
   ],

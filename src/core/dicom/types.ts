@@ -8,9 +8,40 @@
 export type Tag = number;
 
 export type VR =
-  | 'AE' | 'AS' | 'AT' | 'CS' | 'DA' | 'DS' | 'DT' | 'FD' | 'FL' | 'IS' | 'LO' | 'LT'
-  | 'OB' | 'OD' | 'OF' | 'OL' | 'OV' | 'OW' | 'PN' | 'SH' | 'SL' | 'SQ' | 'SS' | 'ST'
-  | 'SV' | 'TM' | 'UC' | 'UI' | 'UL' | 'UN' | 'UR' | 'US' | 'UT' | 'UV';
+  | 'AE'
+  | 'AS'
+  | 'AT'
+  | 'CS'
+  | 'DA'
+  | 'DS'
+  | 'DT'
+  | 'FD'
+  | 'FL'
+  | 'IS'
+  | 'LO'
+  | 'LT'
+  | 'OB'
+  | 'OD'
+  | 'OF'
+  | 'OL'
+  | 'OV'
+  | 'OW'
+  | 'PN'
+  | 'SH'
+  | 'SL'
+  | 'SQ'
+  | 'SS'
+  | 'ST'
+  | 'SV'
+  | 'TM'
+  | 'UC'
+  | 'UI'
+  | 'UL'
+  | 'UN'
+  | 'UR'
+  | 'US'
+  | 'UT'
+  | 'UV';
 
 /** One element. Exactly one of `bytes`, `items`, `fragments` is set. */
 export interface DataElement {
@@ -41,8 +72,14 @@ export interface Syntax {
 export interface PixelDataLocation {
   /** Offset of the element's tag in `DicomFile.source` (the file, or the inflated buffer). */
   elementStart: number;
-  /** Offset just after the element (after the sequence delimiter for encapsulated data). */
-  elementEnd: number;
+  /**
+   * Offset just after the element (after the sequence delimiter for encapsulated data).
+   * Undefined only in a header-only read (`untilPixelData`) of encapsulated pixel data whose end
+   * lies beyond the bytes given: `source.subarray(elementStart, elementEnd)` then still means
+   * "from PixelData to the end of what was given", and the caller takes the rest from the file.
+   * For a defined length it is always valueStart + declaredLength, even past the bytes given.
+   */
+  elementEnd: number | undefined;
   /** Offset of the first value byte. */
   valueStart: number;
   /** The element's declared length, or undefined for undefined length (encapsulated). */
@@ -76,10 +113,14 @@ export class DicomReadError extends Error {
       | 'bad-meta'
       | 'unsupported-syntax'
       | 'too-large'
-      | 'inflate-failed',
+      | 'inflate-failed'
+      /** Header-only read of a prefix: the prefix ended before PixelData; retry with more bytes from `offset`. */
+      | 'need-more-bytes',
     message: string,
     readonly offset?: number,
     readonly tag?: Tag,
+    /** For 'need-more-bytes': a lower bound on the prefix length that lets the read get further. */
+    readonly minBytes?: number,
   ) {
     super(message);
     this.name = 'DicomReadError';

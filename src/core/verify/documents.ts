@@ -1,0 +1,113 @@
+// The package's own documents (manifest.json, recipe.json, ...): which names they are, and reading them.
+import type { PackageSource } from './source';
+
+/** Files the export writes at the package root besides the DICOM entries; never listed in the manifest. */
+export const PACKAGE_DOCUMENTS: readonly string[] = [
+  'manifest.json',
+  'manifest.csv',
+  'recipe.json',
+  'values.csv',
+];
+
+export function isPackageDocument(name: string): boolean {
+  return PACKAGE_DOCUMENTS.includes(name);
+}
+
+/** What verification needs of manifest.json: the files and the recipe record. */
+export interface ManifestView {
+  files: { path: string; size: number; sha256: string }[];
+  recipe?: { sha256?: string; content?: unknown };
+}
+
+export interface PackageDocuments {
+  /** Entries listed (unreadable parts included), for progress. */
+  entryCount: number;
+  manifest?: ManifestView;
+  /** Present when manifest.json exists but cannot be used: what is wrong with it. */
+  manifestProblem?: string;
+  manifestPresent: boolean;
+  /** recipe.json parsed as JSON (not yet validated). */
+  recipeJson?: unknown;
+  recipeProblem?: string;
+  recipePresent: boolean;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: false });
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Checks the parts of a manifest verification relies on; returns a problem in plain words, if any. */
+export function viewManifest(json: unknown): ManifestView | string {
+  if (!isRecord(json)) return 'manifest.json is not a JSON object.';
+  if (json.format !== 'cleanroom-package-manifest') {
+    return 'manifest.json is not a Cleanroom package manifest (its "format" is not "cleanroom-package-manifest").';
+  }
+  if (json.formatVersion !== 1)
+    return 'manifest.json has a formatVersion this version cannot read.';
+  if (!Array.isArray(json.files)) return 'manifest.json has no "files" list.';
+  const files: ManifestView['files'] = [];
+  for (const [i, f] of json.files.entries()) {
+    const ok =
+      isRecord(f) &&
+      typeof f.path === 'string' &&
+      f.path !== '' &&
+      typeof f.size === 'number' &&
+      Number.isSafeInteger(f.size) &&
+      f.size >= 0 &&
+      typeof f.sha256 === 'string' &&
+      /^[0-9a-f]{64}$/.test(f.sha256);
+    if (!ok) return `manifest.json: file ${i + 1} lacks a path, a size or a 64-digit SHA-256.`;
+    files.push({ path: f.path as string, size: f.size as number, sha256: f.sha256 as string });
+  }
+  const view: ManifestView = { files };
+  if (isRecord(json.recipe)) {
+    view.recipe = {
+      ...(typeof json.recipe.sha256 === 'string' ? { sha256: json.recipe.sha256 } : {}),
+      ...(json.recipe.content !== undefined ? { content: json.recipe.content } : {}),
+    };
+  }
+  return view;
+}
+
+async function readJson(
+  read: () => Promise<Uint8Array>,
+): Promise<{ json: unknown } | { problem: string }> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await read();
+  } catch {
+    return { problem: 'cannot be read from the package' };
+  }
+  try {
+    return { json: JSON.parse(utf8.decode(bytes)) as unknown };
+  } catch {
+    return { problem: 'is not valid JSON' };
+  }
+}
+
+/** First pass: lists the package and reads only manifest.json and recipe.json (the first of each). */
+export async function readPackageDocuments(source: PackageSource): Promise<PackageDocuments> {
+  const docs: PackageDocuments = { entryCount: 0, manifestPresent: false, recipePresent: false };
+  for await (const entry of source.entries()) {
+    docs.entryCount++;
+    if (entry.unreadable !== undefined) continue;
+    if (entry.name === 'manifest.json' && !docs.manifestPresent) {
+      docs.manifestPresent = true;
+      const read = await readJson(() => entry.read());
+      if ('problem' in read) docs.manifestProblem = `manifest.json ${read.problem}.`;
+      else {
+        const view = viewManifest(read.json);
+        if (typeof view === 'string') docs.manifestProblem = view;
+        else docs.manifest = view;
+      }
+    } else if (entry.name === 'recipe.json' && !docs.recipePresent) {
+      docs.recipePresent = true;
+      const read = await readJson(() => entry.read());
+      if ('problem' in read) docs.recipeProblem = `recipe.json ${read.problem}.`;
+      else docs.recipeJson = read.json;
+    }
+  }
+  return docs;
+}

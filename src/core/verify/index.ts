@@ -1,0 +1,24 @@
+// The verify module's public face: verifyPackage, the package sources, and the report in JSON and HTML.
+export {
+  verifyPackage,
+  DEFAULT_MAX_FINDINGS,
+  DEFAULT_SAMPLE_SEED,
+  DEFAULT_SAMPLE_SIZE,
+} from './verify-package';
+export { zipSource, blobSource, type PackageEntry, type PackageSource } from './source';
+export { reportJson } from './report-json';
+export { reportHtml } from './report-html';
+export { PACKAGE_DOCUMENTS, isPackageDocument } from './documents';
+export { CHECK_TITLES } from './recorder';
+export {
+  CHECK_IDS,
+  type CheckCounts,
+  type CheckId,
+  type CheckResult,
+  type CheckStatus,
+  type Finding,
+  type OcrCandidate,
+  type Severity,
+  type VerifyOptions,
+  type VerifyReport,
+} from './types';

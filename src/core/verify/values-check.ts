@@ -1,0 +1,66 @@
+// The package's unique-value dump (the review's ranking) and the 'high-risk-values' findings drawn from it.
+import { isPrivateTag } from '../dicom/types';
+import { ValueDump, type DumpRow, type ValueOccurrence } from '../review/dump';
+import type { CheckRecorder } from './recorder';
+import type { Severity } from './types';
+import { visibleValue, type ElementVisit } from './walk';
+
+const MAX_QUOTE = 200;
+/** The keyed 16-hex-digit value Cleanroom writes for AccessionNumber and StudyID (pseudonyms.ts). */
+const KEYED_IDENTIFIER = /^[0-9A-F]{16}$/;
+const KEYED_PATHS = new Set(['AccessionNumber', 'StudyID']);
+
+/** Every value of one file, as the app's dump lists it. */
+export function valueOccurrences(
+  visits: readonly ElementVisit[],
+  littleEndian: boolean,
+): ValueOccurrence[] {
+  const out: ValueOccurrence[] = [];
+  for (const v of visits) {
+    const value = visibleValue(v, littleEndian);
+    if (value === undefined) continue;
+    out.push({ path: v.path, vr: v.el.vr, value, isPrivate: isPrivateTag(v.el.tag) });
+  }
+  return out;
+}
+
+/**
+ * How bad a 'high' value is. Names (a PN with a value that is not the pseudonym, Family^Given,
+ * a title and a name), e-mail addresses, phone numbers, street addresses and dates in free text
+ * fail; "looks like an identifier" (six or more letters and digits) only warns, because device
+ * serial numbers and software versions look the same. Unknown reasons fail (the safe side).
+ * Not findings at all: the keyed 16-hex-digit AccessionNumber/StudyID Cleanroom writes, and code
+ * values (CodeValue) in code sequences.
+ */
+export function severityOf(row: DumpRow): Severity | undefined {
+  if (row.risk !== 'high') return undefined;
+  if (KEYED_PATHS.has(row.path) && KEYED_IDENTIFIER.test(row.value)) return undefined;
+  // A person-name element that is not the pseudonym fails whatever it looks like.
+  if (row.vr === 'PN' || !row.reason.startsWith('looks like an identifier')) return 'fail';
+  // A code value ('113100' in a code sequence) is an identifier by design, of a concept, not a person.
+  return row.path === 'CodeValue' || row.path.endsWith(' > CodeValue') ? undefined : 'warn';
+}
+
+function quote(value: string): string {
+  return value.length > MAX_QUOTE ? `"${value.slice(0, MAX_QUOTE)}…"` : `"${value}"`;
+}
+
+/** Records 'high-risk-values' from the dump's rows (most dangerous first). */
+export function checkHighRiskValues(rows: readonly DumpRow[], check: CheckRecorder): void {
+  check.checked = rows.length;
+  for (const row of rows) {
+    if (row.risk !== 'high') break; // rows are sorted: every high row comes first
+    const severity = severityOf(row);
+    if (severity === undefined) continue;
+    const files = row.count === 1 ? '1 time' : `${row.count} times`;
+    const others = row.examples.slice(1);
+    const also = others.length > 0 ? `; also in ${others.join(', ')}` : '';
+    check.add(
+      row.examples[0] ?? '(package)',
+      `${row.path} [${row.vr}] ${quote(row.value)} (${files}${also}): ${row.reason}.`,
+      severity,
+    );
+  }
+}
+
+export { ValueDump };

@@ -1,0 +1,62 @@
+// Runs the de-identification of planned files through a worker pool with a bounded window,
+// handing results back in plan order (so the package order never depends on worker timing).
+import type { DeidJob, DeidJobResult, DeidSetup } from '../../workers/deid-api';
+import type { PlannedFile } from './plan';
+
+export type DeidCall = (job: DeidJob) => Promise<DeidJobResult>;
+
+export interface DeidRunOptions {
+  setup: DeidSetup;
+  deid: DeidCall;
+  /** Files in flight at once; a little above the pool size keeps every worker busy. */
+  window: number;
+  output: boolean;
+  signal?: AbortSignal;
+}
+
+export interface DeidOutcome {
+  planned: PlannedFile;
+  result: DeidJobResult;
+}
+
+/** Yields one outcome per planned file, in plan order, with at most `window` files read at once. */
+export async function* deidentifyInOrder(
+  files: readonly PlannedFile[],
+  options: DeidRunOptions,
+): AsyncGenerator<DeidOutcome, void, undefined> {
+  const inFlight: Promise<DeidOutcome>[] = [];
+  let next = 0;
+  const start = (planned: PlannedFile): Promise<DeidOutcome> =>
+    (async () => {
+      try {
+        const source = await planned.file.read();
+        const result = await options.deid({
+          setup: options.setup,
+          fileId: planned.file.fileId,
+          source,
+          pseudonym: planned.patient.pseudonym,
+          dateShiftDays: planned.patient.dateShiftDays,
+          identifiers: planned.patient.tokens.map((t) => t.token),
+          output: options.output,
+        });
+        return { planned, result };
+      } catch (error) {
+        const reason =
+          error instanceof Error && error.name === 'NotFoundError'
+            ? 'the file is gone or was moved since the scan'
+            : error instanceof Error && error.name === 'NotAllowedError'
+              ? 'permission to read the file was withdrawn'
+              : `the file could not be read (${error instanceof Error ? error.name : 'error'})`;
+        return { planned, result: { fileId: planned.file.fileId, ok: false as const, code: 'read-failed', reason } };
+      }
+    })();
+  while (next < files.length || inFlight.length > 0) {
+    while (next < files.length && inFlight.length < options.window) {
+      if (options.signal?.aborted) break;
+      inFlight.push(start(files[next++]));
+    }
+    if (inFlight.length === 0) break;
+    yield await inFlight.shift()!;
+    if (options.signal?.aborted && inFlight.length === 0) return;
+  }
+}

@@ -1,0 +1,166 @@
+// Row types of the Cleanroom IndexedDB: what each table holds, shared by page, workers and the CLI.
+import type { InstanceRow, SeriesKey, StudyKey } from '../core/inventory';
+
+/** Id of a file: the root's id, '/', then the path relative to the root ('/' separators). */
+export type FileId = string & { readonly __brand: 'FileId' };
+
+export function fileIdOf(rootId: string, path: string): FileId {
+  return `${rootId}/${path}` as FileId;
+}
+
+/** The root id is everything before the first '/': root ids never contain one. */
+export function rootIdOf(fileId: FileId): string {
+  const slash = fileId.indexOf('/');
+  return slash < 0 ? fileId : fileId.slice(0, slash);
+}
+
+export type RootKind = 'picked' | 'sample' | 'files';
+
+/** A folder (or a set of dropped files) the user gave us. */
+export interface RootRow {
+  id: string;
+  name: string;
+  kind: RootKind;
+  /** Kept so a reload can ask for permission again instead of making the user pick the folder again. */
+  handle?: FileSystemDirectoryHandle;
+  addedAt: number;
+}
+
+export type FileState = 'pending' | 'indexed' | 'rejected';
+
+export interface FileRow {
+  id: FileId;
+  rootId: string;
+  path: string;
+  size: number;
+  lastModified: number;
+  state: FileState;
+  /** Why the file was rejected, in words a person understands (never a value from the file). */
+  reason?: string;
+  /** Machine-readable rejection class: 'not-dicom', 'dicomdir', 'truncated', 'no-permission', ... */
+  code?: string;
+}
+
+export type Decision = 'include' | 'exclude';
+
+/** One indexed DICOM instance: the core inventory row plus where it came from and what the user decided. */
+export type InstanceRecord = InstanceRow & {
+  fileId: FileId;
+  rootId: string;
+  /** core/inventory `seriesKeyOf`, `studyKeyOf` and core/deid `patientKey` of the row, stored to be indexed. */
+  seriesKey: SeriesKey;
+  studyKey: StudyKey;
+  patientKey: string;
+  /** QA flags from core `qaFlags` (recomputed after each scan), sorted. */
+  flags: string[];
+  /** A manual decision overrides filters; absent means "as the filters say". */
+  decision?: Decision;
+};
+
+/** Counts and flags shared by the three aggregate levels. */
+export interface AggregateCounts {
+  instanceCount: number;
+  /** Sum of file sizes. */
+  bytes: number;
+  /** Union of the flags of the instances below, sorted. */
+  flags: string[];
+  /** Instances the user excluded by hand. */
+  excludedCount: number;
+  /** Instances core `isHighRisk` marks (secondary capture, screen save, dose report, burned-in text, ...). */
+  highRiskCount: number;
+}
+
+/** One QA flag of a series as the inventory shows it (core QaFlag without its list of files). */
+export interface SeriesQa {
+  code: string;
+  scope: 'instance' | 'series' | 'study';
+  explanation: string;
+  /** How many instances of the series it concerns. */
+  count: number;
+}
+
+export interface SeriesRow extends AggregateCounts {
+  seriesKey: SeriesKey;
+  qa: SeriesQa[];
+  studyKey: StudyKey;
+  patientKey: string;
+  SeriesInstanceUID?: string;
+  Modality?: string;
+  SeriesDescription?: string;
+  SeriesNumber?: number;
+}
+
+export interface StudyRow extends AggregateCounts {
+  studyKey: StudyKey;
+  patientKey: string;
+  StudyInstanceUID?: string;
+  StudyDate?: string;
+  StudyDescription?: string;
+  seriesCount: number;
+  /** Modalities of the study's series, unique and sorted. */
+  modalities: string[];
+}
+
+export interface PatientRow extends AggregateCounts {
+  patientKey: string;
+  PatientID?: string;
+  IssuerOfPatientID?: string;
+  studyCount: number;
+  seriesCount: number;
+}
+
+export type RunKind = 'scan' | 'dry-run' | 'export' | 'verify';
+export type RunState = 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
+
+export interface RunCounts {
+  total: number;
+  done: number;
+  skipped: number;
+  rejected: number;
+}
+
+export interface RunRow {
+  id: string;
+  kind: RunKind;
+  state: RunState;
+  /** The root a scan ran over, when the run concerns one. */
+  rootId?: string;
+  counts: RunCounts;
+  bytes: number;
+  startedAt: number;
+  updatedAt: number;
+  /** Why a run failed (no values from files). */
+  error?: string;
+}
+
+/** The project secret as stored: raw key bytes, or wrapped by a key the user holds. */
+export type StoredSecret =
+  | { kind: 'raw'; bytes: Uint8Array }
+  | { kind: 'wrapped'; wrapped: Uint8Array; salt: Uint8Array; iv: Uint8Array; iterations: number };
+
+/** Every setting and its type. The secret lives in IndexedDB only: never in a package, log or URL. */
+export interface Settings {
+  /** The current recipe as JSON text (validated by core/profile/recipe on read by its user). */
+  recipe: string;
+  screen: string;
+  reviewerName: string;
+  projectSecret: StoredSecret;
+}
+
+export interface SettingRow<K extends keyof Settings = keyof Settings> {
+  key: K;
+  value: Settings[K];
+}
+
+export interface PseudonymRow {
+  /** core/deid `patientKey` (issuer + PatientID): PHI, which is why this table never leaves IndexedDB. */
+  patientKey: string;
+  pseudonym: string;
+  /** Sequence number of the pseudonym, for "Patient 0001"-style names. */
+  n: number;
+}
+
+export interface UidMapRow {
+  old: string;
+  new: string;
+}

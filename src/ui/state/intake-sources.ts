@@ -1,0 +1,53 @@
+// Turns what the user gave (a picked folder, files from the fallback input, a drop, the sample) into a scan request.
+import { filesFromInput, pickDirectory, walkDirectory, writeSampleToOpfs } from './platform-shim';
+import type { ScanRequest } from './scan.svelte';
+
+/** The sample set always scans into this root, so trying it twice resumes instead of doubling it. */
+export const SAMPLE_ROOT_ID = 'sample';
+
+export function canPickDirectory(): boolean {
+  return typeof window !== 'undefined' && 'showDirectoryPicker' in window;
+}
+
+function fromHandle(handle: FileSystemDirectoryHandle): ScanRequest {
+  return { name: handle.name, kind: 'picked', handle, walk: () => walkDirectory(handle) };
+}
+
+/** Opens the folder picker; undefined when the user closes it. */
+export async function requestFromPicker(): Promise<ScanRequest | undefined> {
+  const handle = await pickDirectory('read');
+  return handle ? fromHandle(handle) : undefined;
+}
+
+/** Files chosen with `<input type="file" webkitdirectory>` (read-only, no handle to keep). */
+export function requestFromFiles(files: FileList | File[]): ScanRequest | undefined {
+  const list = [...files];
+  if (list.length === 0) return undefined;
+  const top = list[0].webkitRelativePath.split('/')[0] || 'Selected files';
+  return { name: top, kind: 'files', walk: () => filesFromInput(list) };
+}
+
+/** A drop: a folder handle where the browser gives one (Chromium), else the dropped files. */
+export async function requestFromDrop(data: DataTransfer): Promise<ScanRequest | undefined> {
+  const items = [...data.items].filter((item) => item.kind === 'file');
+  for (const item of items) {
+    const withHandle = item as DataTransferItem & {
+      getAsFileSystemHandle?: () => Promise<FileSystemHandle | null>;
+    };
+    const handle = await withHandle.getAsFileSystemHandle?.();
+    if (handle?.kind === 'directory') return fromHandle(handle as FileSystemDirectoryHandle);
+  }
+  return requestFromFiles(data.files);
+}
+
+/** Writes the generated sample set into the origin private file system and scans it like a folder. */
+export async function requestFromSample(): Promise<ScanRequest> {
+  const { generateSampleSet } = await import('../../core/sample/sample-set');
+  const handle = await writeSampleToOpfs(generateSampleSet(1).files);
+  return {
+    name: 'Sample data',
+    kind: 'sample',
+    rootId: SAMPLE_ROOT_ID,
+    walk: () => walkDirectory(handle),
+  };
+}

@@ -1,0 +1,164 @@
+// The de-identification worker's API: one whole file in, its de-identified bytes (with SHA-256 and
+// CRC-32 computed here, off the main thread) and the values left in it out. A thin face over core.
+import { transfer } from 'comlink';
+import { readDicomFile } from '../src/core/dicom/read';
+import { writeDicomFile } from '../src/core/dicom/write';
+import { DicomReadError, type VR } from '../src/core/dicom/types';
+import { deidentify, type Override } from '../src/core/deid/apply';
+import { importSecret } from '../src/core/deid/keyed-hash';
+import type { UidCache } from '../src/core/deid/uids';
+import { compileProfile } from '../src/core/profile/compile-profile';
+import type { AllowListExtensions, Profile, ProfileOptions } from '../src/core/profile/types';
+import { crc32 } from '../src/core/package/crc32';
+import { sha256Hex } from '../src/core/package/sha256';
+import type { ValueOccurrence } from '../src/core/review/dump';
+
+/**
+ * What every file of a run shares: the recipe's de-identification part and the project secret.
+ * It travels with each job (it is small) so any worker of the pool can take any file; the worker
+ * compiles it once per `id`.
+ */
+export interface DeidSetup {
+  /** Changes whenever any other field changes (e.g. a hash of the recipe and a run counter). */
+  id: string;
+  options: ProfileOptions;
+  allowList?: AllowListExtensions;
+  overrides?: Override[];
+  /** Raw secret bytes; imported as a non-extractable HMAC key inside the worker. */
+  secret: ArrayBuffer;
+}
+
+export interface DeidJob {
+  setup: DeidSetup;
+  fileId: string;
+  /** The whole original file: transferred (ArrayBuffer) or passed as a Blob/File handle. */
+  source: ArrayBuffer | Blob;
+  pseudonym: string;
+  dateShiftDays: number;
+  /** The patient's original identifiers across all their instances (upper-case tokens). */
+  identifiers: string[];
+  /** Return the written file (export) or only the values left in it (dry run). */
+  output: boolean;
+}
+
+export interface DeidOutput {
+  bytes: Uint8Array;
+  sha256: string;
+  crc32: number;
+}
+
+export interface DeidFacts {
+  SOPClassUID?: string;
+  SOPInstanceUID?: string;
+  StudyInstanceUID?: string;
+  SeriesInstanceUID?: string;
+  Modality?: string;
+  SeriesNumber?: string;
+  InstanceNumber?: string;
+  TransferSyntaxUID: string;
+}
+
+export type DeidJobResult =
+  | {
+      fileId: string;
+      ok: true;
+      output?: DeidOutput;
+      /** Identifying facts of the de-identified file (new UIDs), for entry paths and the manifest. */
+      facts: DeidFacts;
+      uidMap: [string, string][];
+      values: ValueOccurrence[];
+      warnings: string[];
+    }
+  | { fileId: string; ok: false; code: string; reason: string };
+
+const VALUE_NOT_SHOWN = /^<.*>$/;
+/** Explain actions whose output value Cleanroom wrote itself, never a value from the input. */
+const GENERATED_ACTIONS: ReadonlySet<string> = new Set(['U', 'D', 'pseudonym', 'shift', 'added']);
+
+interface CompiledSetup {
+  id: string;
+  profile: Profile;
+  secret: CryptoKey;
+  overrides?: Override[];
+  uidCache: UidCache;
+}
+
+let compiled: CompiledSetup | undefined;
+
+async function compile(config: DeidSetup): Promise<CompiledSetup> {
+  if (compiled?.id === config.id) return compiled;
+  compiled = {
+    id: config.id,
+    profile: compileProfile(config.options, config.allowList),
+    secret: await importSecret(new Uint8Array(config.secret)),
+    overrides: config.overrides,
+    uidCache: new Map(),
+  };
+  return compiled;
+}
+
+async function processFile(job: DeidJob): Promise<DeidJobResult> {
+  const { fileId } = job;
+  try {
+    const setup = await compile(job.setup);
+    const buffer = job.source instanceof ArrayBuffer ? job.source : await job.source.arrayBuffer();
+    const file = await readDicomFile(new Uint8Array(buffer));
+    const result = await deidentify(file, {
+      profile: setup.profile,
+      secret: setup.secret,
+      pseudonym: job.pseudonym,
+      dateShiftDays: job.dateShiftDays,
+      overrides: setup.overrides,
+      identifiers: new Set(job.identifiers),
+      uidCache: setup.uidCache,
+    });
+    const values: ValueOccurrence[] = [];
+    const facts: DeidFacts = { TransferSyntaxUID: result.transferSyntaxUID };
+    for (const row of result.explain) {
+      if (row.after === undefined || row.vr === 'SQ' || VALUE_NOT_SHOWN.test(row.after)) continue;
+      values.push({
+        path: row.path,
+        vr: row.vr as VR,
+        value: row.after,
+        isPrivate: (row.tag >>> 16) % 2 === 1,
+        generated: GENERATED_ACTIONS.has(row.action),
+      });
+      if (!row.path.includes(' > ') && row.keyword && row.keyword in FACT_KEYWORDS) {
+        (facts as unknown as Record<string, string>)[row.keyword] = row.after;
+      }
+    }
+    let output: DeidOutput | undefined;
+    if (job.output) {
+      const bytes = writeDicomFile({ meta: result.meta, dataset: result.dataset, transferSyntaxUID: result.transferSyntaxUID });
+      output = { bytes, sha256: await sha256Hex(bytes), crc32: crc32(bytes) };
+    }
+    return { fileId, ok: true, output, facts, uidMap: result.uidMap, values, warnings: result.warnings };
+  } catch (error) {
+    if (error instanceof DicomReadError) return { fileId, ok: false, code: error.code, reason: error.message };
+    // Only the error's class and our own message: never a value from the file.
+    const name = error instanceof Error ? error.name : 'error';
+    return { fileId, ok: false, code: 'deid-failed', reason: `the file could not be de-identified (${name})` };
+  }
+}
+
+const FACT_KEYWORDS = {
+  SOPClassUID: 1,
+  SOPInstanceUID: 1,
+  StudyInstanceUID: 1,
+  SeriesInstanceUID: 1,
+  Modality: 1,
+  SeriesNumber: 1,
+  InstanceNumber: 1,
+} as const;
+
+/** The raw API object: exposed by deid.worker.ts / deid.node-worker.ts, called directly by tests. */
+export const deidWorkerApi = {
+  /** Never throws: a file that fails comes back as { ok: false } with a reason naming no value. */
+  async deidentifyFile(job: DeidJob): Promise<DeidJobResult> {
+    const result = await processFile(job);
+    // The written file moves back to the caller instead of being copied.
+    return result.ok && result.output ? transfer(result, [result.output.bytes.buffer as ArrayBuffer]) : result;
+  },
+};
+
+export type DeidWorkerApi = typeof deidWorkerApi;
