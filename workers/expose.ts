@@ -7,7 +7,10 @@ export function exposeWorkerApi(api: object): void {
   if (isNode()) {
     const { parentPort } = workerThreads();
     if (!parentPort) throw new Error('exposeWorkerApi must run inside a worker thread');
-    Comlink.expose(api, nodeEndpoint(parentPort as unknown as Parameters<typeof nodeEndpoint>[0]) as Comlink.Endpoint);
+    Comlink.expose(
+      api,
+      nodeEndpoint(parentPort as unknown as Parameters<typeof nodeEndpoint>[0]) as Comlink.Endpoint,
+    );
   } else {
     Comlink.expose(api);
   }

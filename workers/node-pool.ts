@@ -29,10 +29,14 @@ export function createNodePool<T>(entry: string | URL, options: PoolOptions = {}
             listener(new WorkerFailedError(message));
           };
           worker.on('error', () => fail('a worker thread stopped with an uncaught error'));
-          worker.on('exit', ((code: number) => fail(`a worker thread exited with code ${code}`)) as (...a: never[]) => void);
+          worker.on('exit', ((code: number) =>
+            fail(`a worker thread exited with code ${code}`)) as (...a: never[]) => void);
         },
       };
     },
-    { size: options.size ?? Math.max(2, availableParallelism()), idleTimeoutMs: options.idleTimeoutMs },
+    {
+      size: options.size ?? Math.max(2, availableParallelism()),
+      idleTimeoutMs: options.idleTimeoutMs,
+    },
   );
 }

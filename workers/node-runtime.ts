@@ -21,7 +21,10 @@ export interface NodeMessagePortLike {
 }
 
 interface WorkerThreadsModule {
-  Worker: new (filename: string | URL, options?: { workerData?: unknown; resourceLimits?: object }) => NodeWorkerLike;
+  Worker: new (
+    filename: string | URL,
+    options?: { workerData?: unknown; resourceLimits?: object },
+  ) => NodeWorkerLike;
   parentPort: NodeMessagePortLike | null;
   isMainThread: boolean;
 }

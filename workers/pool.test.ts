@@ -42,7 +42,11 @@ describe('worker pool (worker_threads)', () => {
   test('calls beyond the pool size wait in the queue and all complete', async () => {
     const pool = probePool(1);
     const started = Date.now();
-    const results = await Promise.all([pool.call('sleep', [40]), pool.call('sleep', [40]), pool.call('sleep', [40])]);
+    const results = await Promise.all([
+      pool.call('sleep', [40]),
+      pool.call('sleep', [40]),
+      pool.call('sleep', [40]),
+    ]);
     expect(results).toHaveLength(3);
     expect(Date.now() - started).toBeGreaterThanOrEqual(110);
     expect(pool.pendingCalls).toBe(0);
@@ -97,7 +101,13 @@ describe('worker pool (worker_threads)', () => {
   test('progress comes back through a Comlink.proxy callback, batched to about 10 per second', async () => {
     const pool = probePool(1);
     const seen: number[] = [];
-    const steps = await pool.run((api) => api.count(200, 400, proxy((done: number) => void seen.push(done))));
+    const steps = await pool.run((api) =>
+      api.count(
+        200,
+        400,
+        proxy((done: number) => void seen.push(done)),
+      ),
+    );
     expect(steps).toBe(200);
     expect(seen.at(-1)).toBe(200);
     expect(seen.length).toBeGreaterThanOrEqual(2);
@@ -107,7 +117,9 @@ describe('worker pool (worker_threads)', () => {
   test('the scan worker returns errors as values that name their file, over the real boundary', async () => {
     const pool = createNodePool<ScanWorkerApi>(scanEntry, { size: 1 });
     pools.push(pool as Pool<unknown>);
-    const dicom = await readFile(new URL('../test-data/dicom-samples/CT_small.dcm', import.meta.url));
+    const dicom = await readFile(
+      new URL('../test-data/dicom-samples/CT_small.dcm', import.meta.url),
+    );
     const good = dicom.buffer.slice(dicom.byteOffset, dicom.byteOffset + dicom.byteLength);
     const bad = new TextEncoder().encode('hello, not an image').buffer;
     const results = await pool.call(
@@ -121,7 +133,16 @@ describe('worker pool (worker_threads)', () => {
       [good, bad],
     );
     expect(good.byteLength).toBe(0);
-    expect(results[0]).toMatchObject({ fileId: 'r/CT_small.dcm', ok: true, row: { Modality: 'CT' } });
-    expect(results[1]).toEqual({ fileId: 'r/notes.txt', ok: false, code: 'not-dicom', reason: NOT_DICOM_REASON });
+    expect(results[0]).toMatchObject({
+      fileId: 'r/CT_small.dcm',
+      ok: true,
+      row: { Modality: 'CT' },
+    });
+    expect(results[1]).toEqual({
+      fileId: 'r/notes.txt',
+      ok: false,
+      code: 'not-dicom',
+      reason: NOT_DICOM_REASON,
+    });
   });
 });

@@ -33,7 +33,8 @@ export function isCancellation(error: unknown): error is PoolCancelledError {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyFunction = (...args: any[]) => unknown;
-export type MethodKey<T> = { [K in keyof T]: T[K] extends AnyFunction ? K : never }[keyof T] & string;
+export type MethodKey<T> = { [K in keyof T]: T[K] extends AnyFunction ? K : never }[keyof T] &
+  string;
 type Method<T, K extends MethodKey<T>> = T[K] extends AnyFunction ? T[K] : never;
 
 export interface Pool<T> {
@@ -117,7 +118,8 @@ export function createPoolOver<T>(spawn: () => PoolWorker, options: PoolOptions 
   const scheduleIdle = (): void => {
     if (idleTimer !== undefined) clearTimeout(idleTimer);
     idleTimer = undefined;
-    if (idleTimeoutMs <= 0 || slots.length === 0 || queue.length > 0 || slots.some((s) => s.job)) return;
+    if (idleTimeoutMs <= 0 || slots.length === 0 || queue.length > 0 || slots.some((s) => s.job))
+      return;
     idleTimer = setTimeout(() => {
       idleTimer = undefined;
       if (queue.length > 0 || slots.some((s) => s.job)) return;
@@ -140,13 +142,15 @@ export function createPoolOver<T>(spawn: () => PoolWorker, options: PoolOptions 
       } catch (error) {
         started = Promise.reject(error);
       }
-      started.then(
-        (value) => settle(job, { value }),
-        (error: unknown) => settle(job, { error }),
-      ).finally(() => {
-        if (slot.job === job) slot.job = undefined;
-        pump();
-      });
+      started
+        .then(
+          (value) => settle(job, { value }),
+          (error: unknown) => settle(job, { error }),
+        )
+        .finally(() => {
+          if (slot.job === job) slot.job = undefined;
+          pump();
+        });
     }
     scheduleIdle();
   };
@@ -175,7 +179,8 @@ export function createPoolOver<T>(spawn: () => PoolWorker, options: PoolOptions 
     run,
     call(method, args, transfer) {
       if (transfer && transfer.length > 0) {
-        if (typeof args[0] !== 'object' || args[0] === null) throw new TypeError('transfer needs an object as first argument');
+        if (typeof args[0] !== 'object' || args[0] === null)
+          throw new TypeError('transfer needs an object as first argument');
         Comlink.transfer(args[0], transfer);
       }
       return run((api) => {
@@ -199,7 +204,11 @@ export function createPoolOver<T>(spawn: () => PoolWorker, options: PoolOptions 
  * The browser pool. The factory must be written as
  * `() => new Worker(new URL('./scan.worker.ts', import.meta.url), { type: 'module' })` so Vite bundles the worker.
  */
-export function createPool<T>(factory: () => Worker, size = defaultPoolSize(), options: Omit<PoolOptions, 'size'> = {}): Pool<T> {
+export function createPool<T>(
+  factory: () => Worker,
+  size = defaultPoolSize(),
+  options: Omit<PoolOptions, 'size'> = {},
+): Pool<T> {
   return createPoolOver<T>(
     () => {
       const worker = factory();
@@ -211,7 +220,9 @@ export function createPool<T>(factory: () => Worker, size = defaultPoolSize(), o
             event.preventDefault();
             listener(new WorkerFailedError('a worker stopped with an uncaught error'));
           });
-          worker.addEventListener('messageerror', () => listener(new WorkerFailedError('a worker message could not be read')));
+          worker.addEventListener('messageerror', () =>
+            listener(new WorkerFailedError('a worker message could not be read')),
+          );
         },
       };
     },

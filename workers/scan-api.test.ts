@@ -8,7 +8,12 @@ const sample = (name: string) => new URL(`../test-data/dicom-samples/${name}`, i
 async function input(name: string, headLength?: number): Promise<ScanFileInput> {
   const bytes = await readFile(sample(name));
   const end = headLength === undefined ? bytes.byteLength : Math.min(headLength, bytes.byteLength);
-  return { fileId: `root/${name}`, path: name, bytes: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + end), size: bytes.byteLength };
+  return {
+    fileId: `root/${name}`,
+    path: name,
+    bytes: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + end),
+    size: bytes.byteLength,
+  };
 }
 
 describe('scan worker API', () => {
@@ -17,18 +22,33 @@ describe('scan worker API', () => {
     const [result] = await scanWorkerApi.indexFiles([file]);
     expect(result).toMatchObject({ fileId: 'root/CT_small.dcm', ok: true });
     if (!result.ok) throw new Error('expected a row');
-    expect(result.row).toMatchObject({ path: 'CT_small.dcm', Modality: 'CT', fileSize: 39206, hasPixelData: true });
+    expect(result.row).toMatchObject({
+      path: 'CT_small.dcm',
+      Modality: 'CT',
+      fileSize: 39206,
+      hasPixelData: true,
+    });
     expect(result.row.SOPInstanceUID).toMatch(/^[0-9.]+$/);
   });
 
   test('a file that is not DICOM is rejected with the plain reason, not thrown', async () => {
     const [result] = await scanWorkerApi.indexFiles([await input('README.txt')]);
-    expect(result).toEqual({ fileId: 'root/README.txt', ok: false, code: 'not-dicom', reason: NOT_DICOM_REASON });
+    expect(result).toEqual({
+      fileId: 'root/README.txt',
+      ok: false,
+      code: 'not-dicom',
+      reason: NOT_DICOM_REASON,
+    });
   });
 
   test('a DICOMDIR is recognised as a directory, not an image', async () => {
     const [result] = await scanWorkerApi.indexFiles([await input('dicomdirtests/DICOMDIR')]);
-    expect(result).toEqual({ fileId: 'root/dicomdirtests/DICOMDIR', ok: false, code: 'dicomdir', reason: DICOMDIR_REASON });
+    expect(result).toEqual({
+      fileId: 'root/dicomdirtests/DICOMDIR',
+      ok: false,
+      code: 'dicomdir',
+      reason: DICOMDIR_REASON,
+    });
   });
 
   test('a head shorter than the header asks for more bytes; the same bytes as a whole file are truncated', async () => {
@@ -59,7 +79,9 @@ describe('scan worker API', () => {
   });
 
   test('extra keyword paths are indexed into row.extra', async () => {
-    const [result] = await scanWorkerApi.indexFiles([await input('CT_small.dcm')], { extraPaths: ['KVP'] });
+    const [result] = await scanWorkerApi.indexFiles([await input('CT_small.dcm')], {
+      extraPaths: ['KVP'],
+    });
     expect(result.ok && result.row.extra && 'KVP' in result.row.extra).toBe(true);
   });
 });

@@ -40,22 +40,35 @@ const MEDIA_STORAGE_SOP_CLASS_UID = 0x00020002;
 async function indexFile(input: ScanFileInput, options: IndexOptions): Promise<ScanFileResult> {
   const { fileId } = input;
   try {
-    const file = await readDicomFile(new Uint8Array(input.bytes), { untilPixelData: true, fileSize: input.size });
+    const file = await readDicomFile(new Uint8Array(input.bytes), {
+      untilPixelData: true,
+      fileSize: input.size,
+    });
     if (getUid(file.meta, MEDIA_STORAGE_SOP_CLASS_UID) === MEDIA_STORAGE_DIRECTORY_STORAGE) {
       return { fileId, ok: false, code: 'dicomdir', reason: DICOMDIR_REASON };
     }
-    const row = indexRow(file, input.path, { fileSize: input.size, extraPaths: options.extraPaths });
+    const row = indexRow(file, input.path, {
+      fileSize: input.size,
+      extraPaths: options.extraPaths,
+    });
     return { fileId, ok: true, row };
   } catch (error) {
     if (error instanceof DicomReadError) {
-      if (error.code === 'not-dicom') return { fileId, ok: false, code: 'not-dicom', reason: NOT_DICOM_REASON };
+      if (error.code === 'not-dicom')
+        return { fileId, ok: false, code: 'not-dicom', reason: NOT_DICOM_REASON };
       const result: ScanFileResult = { fileId, ok: false, code: error.code, reason: error.message };
-      if (error.code === 'need-more-bytes' && error.minBytes !== undefined) result.minBytes = error.minBytes;
+      if (error.code === 'need-more-bytes' && error.minBytes !== undefined)
+        result.minBytes = error.minBytes;
       return result;
     }
     // Only the error's class: an unexpected message could quote a value from the file.
     const name = error instanceof Error ? error.name : 'error';
-    return { fileId, ok: false, code: 'index-failed', reason: `the header could not be indexed (${name})` };
+    return {
+      fileId,
+      ok: false,
+      code: 'index-failed',
+      reason: `the header could not be indexed (${name})`,
+    };
   }
 }
 

@@ -4,11 +4,28 @@ import { qaFlags, type QaExpectations } from '../core/inventory/qa';
 import { isHighRisk } from '../core/inventory/high-risk';
 import type { CleanroomDb } from '../store/db';
 import { replaceAggregates, setInstanceFlags, type Aggregates } from '../store/aggregates';
-import type { AggregateCounts, FileId, InstanceRecord, PatientRow, SeriesRow, StudyRow } from '../store/types';
+import type {
+  AggregateCounts,
+  FileId,
+  InstanceRecord,
+  PatientRow,
+  SeriesRow,
+  StudyRow,
+} from '../store/types';
 
-const emptyCounts = (): AggregateCounts => ({ instanceCount: 0, bytes: 0, flags: [], excludedCount: 0, highRiskCount: 0 });
+const emptyCounts = (): AggregateCounts => ({
+  instanceCount: 0,
+  bytes: 0,
+  flags: [],
+  excludedCount: 0,
+  highRiskCount: 0,
+});
 
-function addInstance(counts: AggregateCounts, record: InstanceRecord, flags: readonly string[]): void {
+function addInstance(
+  counts: AggregateCounts,
+  record: InstanceRecord,
+  flags: readonly string[],
+): void {
   counts.instanceCount++;
   counts.bytes += record.fileSize;
   if (record.decision === 'exclude') counts.excludedCount++;
@@ -45,9 +62,17 @@ export function computeAggregates(
 
   const series = new Map<string, SeriesRow>();
   const studies = new Map<string, StudyRow & { seriesKeys: Set<string> }>();
-  const patients = new Map<string, PatientRow & { studyKeys: Set<string>; seriesKeys: Set<string> }>();
+  const patients = new Map<
+    string,
+    PatientRow & { studyKeys: Set<string>; seriesKeys: Set<string> }
+  >();
   for (const record of records) {
-    const flags = [...new Set([...(instanceFlags.get(record.fileId) ?? []), ...(seriesFlagCodes.get(record.seriesKey) ?? [])])];
+    const flags = [
+      ...new Set([
+        ...(instanceFlags.get(record.fileId) ?? []),
+        ...(seriesFlagCodes.get(record.seriesKey) ?? []),
+      ]),
+    ];
     let s = series.get(record.seriesKey);
     if (!s) {
       s = {
@@ -87,7 +112,8 @@ export function computeAggregates(
     }
     addInstance(st, record, flags);
     st.seriesKeys.add(record.seriesKey);
-    if (record.Modality && !st.modalities.includes(record.Modality)) st.modalities.push(record.Modality);
+    if (record.Modality && !st.modalities.includes(record.Modality))
+      st.modalities.push(record.Modality);
 
     let p = patients.get(record.patientKey);
     if (!p) {
@@ -115,17 +141,30 @@ export function computeAggregates(
   return {
     series: [...series.values()].map((s) => dropUndefined({ ...s, flags: s.flags.sort() })),
     studies: [...studies.values()].map(({ seriesKeys, ...st }) =>
-      dropUndefined({ ...st, seriesCount: seriesKeys.size, flags: st.flags.sort(), modalities: st.modalities.sort() }),
+      dropUndefined({
+        ...st,
+        seriesCount: seriesKeys.size,
+        flags: st.flags.sort(),
+        modalities: st.modalities.sort(),
+      }),
     ),
     patients: [...patients.values()].map(({ studyKeys, seriesKeys, ...p }) =>
-      dropUndefined({ ...p, studyCount: studyKeys.size, seriesCount: seriesKeys.size, flags: p.flags.sort() }),
+      dropUndefined({
+        ...p,
+        studyCount: studyKeys.size,
+        seriesCount: seriesKeys.size,
+        flags: p.flags.sort(),
+      }),
     ),
     instanceFlags,
   };
 }
 
 /** Reads every instance, recomputes, and writes aggregates and flags back. */
-export async function rebuildAggregates(db: CleanroomDb, expectations?: QaExpectations): Promise<Aggregates> {
+export async function rebuildAggregates(
+  db: CleanroomDb,
+  expectations?: QaExpectations,
+): Promise<Aggregates> {
   const records = await db.instances.toArray();
   const { instanceFlags, ...aggregates } = computeAggregates(records, expectations);
   await setInstanceFlags(db, instanceFlags);

@@ -62,7 +62,8 @@ export class ScanCounters {
       bytesRead: this.bytesRead,
       filesPerSecond,
     };
-    if (this.walkComplete && filesPerSecond > 0) progress.etaSeconds = (this.filesTotal - this.done) / filesPerSecond;
+    if (this.walkComplete && filesPerSecond > 0)
+      progress.etaSeconds = (this.filesTotal - this.done) / filesPerSecond;
     return progress;
   }
 

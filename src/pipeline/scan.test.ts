@@ -9,7 +9,12 @@ import { getRun } from '../store/runs';
 import { fileIdOf } from '../store/types';
 import { createInProcessPool } from '../../workers/in-process-pool';
 import { createNodePool } from '../../workers/node-pool';
-import { DICOMDIR_REASON, NOT_DICOM_REASON, scanWorkerApi, type ScanWorkerApi } from '../../workers/scan-api';
+import {
+  DICOMDIR_REASON,
+  NOT_DICOM_REASON,
+  scanWorkerApi,
+  type ScanWorkerApi,
+} from '../../workers/scan-api';
 import { bundleWorker } from '../platform/node/bundle-worker.test-support';
 import { scanSource } from '../platform/node/scan-source';
 import { startScan, type ScanSourceItem } from './scan';
@@ -36,7 +41,11 @@ async function* sampleSource(
   lastModified: (path: string) => number = () => 1_700_000_000_000,
 ): AsyncGenerator<ScanSourceItem> {
   for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : 1))) {
-    yield { path: file.path, file: new Blob([file.bytes as Uint8Array<ArrayBuffer>]), lastModified: lastModified(file.path) };
+    yield {
+      path: file.path,
+      file: new Blob([file.bytes as Uint8Array<ArrayBuffer>]),
+      lastModified: lastModified(file.path),
+    };
   }
 }
 
@@ -46,7 +55,8 @@ function inProcessPool() {
 
 describe('scan of the generated sample set', () => {
   test('indexes every readable instance and builds series, studies and patients with the expected counts', async () => {
-    const summary = await startScan({ db, rootId, source: sampleSource(), pool: inProcessPool() }).done;
+    const summary = await startScan({ db, rootId, source: sampleSource(), pool: inProcessPool() })
+      .done;
     const { expected } = sample;
     const rejectedCount = expected.rejected.length + expected.directories.length;
     expect(summary).toMatchObject({
@@ -62,10 +72,16 @@ describe('scan of the generated sample set', () => {
     expect(await db.patients.count()).toBe(expected.patients);
     expect(await db.files.where('state').equals('pending').count()).toBe(0);
     const modalities: Record<string, number> = {};
-    await db.instances.each((row) => void (modalities[row.Modality ?? '?'] = (modalities[row.Modality ?? '?'] ?? 0) + 1));
+    await db.instances.each(
+      (row) => void (modalities[row.Modality ?? '?'] = (modalities[row.Modality ?? '?'] ?? 0) + 1),
+    );
     expect(modalities).toEqual(expected.modalities);
     const run = await getRun(db, summary.runId);
-    expect(run).toMatchObject({ kind: 'scan', state: 'done', counts: { total: sample.files.length, done: sample.files.length } });
+    expect(run).toMatchObject({
+      kind: 'scan',
+      state: 'done',
+      counts: { total: sample.files.length, done: sample.files.length },
+    });
   });
 
   test('non-DICOM and truncated files are rejected with their reason; DICOMDIR is recognised as not an image', async () => {
@@ -76,7 +92,11 @@ describe('scan of the generated sample set', () => {
       if (reason === 'not-dicom') expect(file?.reason).toBe(NOT_DICOM_REASON);
     }
     for (const path of sample.expected.directories) {
-      expect(await db.files.get(fileIdOf(rootId, path))).toMatchObject({ state: 'rejected', code: 'dicomdir', reason: DICOMDIR_REASON });
+      expect(await db.files.get(fileIdOf(rootId, path))).toMatchObject({
+        state: 'rejected',
+        code: 'dicomdir',
+        reason: DICOMDIR_REASON,
+      });
       expect(await db.instances.get(fileIdOf(rootId, path))).toBeUndefined();
     }
   });
@@ -90,14 +110,19 @@ describe('scan of the generated sample set', () => {
       }
     }
     const duplicate = sample.expected.qa.find((q) => q.code === 'duplicate-sop-instance')!;
-    const rows = await db.instances.where('SOPInstanceUID').equals(duplicate.sopInstanceUID!).toArray();
+    const rows = await db.instances
+      .where('SOPInstanceUID')
+      .equals(duplicate.sopInstanceUID!)
+      .toArray();
     expect(rows).toHaveLength(2);
     for (const row of rows) expect(row.flags).toContain('duplicate-sop-instance');
   });
 
   test('a rerun resumes: files indexed with the same size and time are skipped, changed ones are read again', async () => {
-    const first = await startScan({ db, rootId, source: sampleSource(), pool: inProcessPool() }).done;
-    const second = await startScan({ db, rootId, source: sampleSource(), pool: inProcessPool() }).done;
+    const first = await startScan({ db, rootId, source: sampleSource(), pool: inProcessPool() })
+      .done;
+    const second = await startScan({ db, rootId, source: sampleSource(), pool: inProcessPool() })
+      .done;
     expect(second.skipped).toBe(sample.expected.instances);
     expect(second.indexed).toBe(0);
     expect(second.rejected).toBe(first.rejected);
@@ -106,7 +131,9 @@ describe('scan of the generated sample set', () => {
     const third = await startScan({
       db,
       rootId,
-      source: sampleSource(sample.files, (path) => (path === changed ? 1_800_000_000_000 : 1_700_000_000_000)),
+      source: sampleSource(sample.files, (path) =>
+        path === changed ? 1_800_000_000_000 : 1_700_000_000_000,
+      ),
       pool: inProcessPool(),
     }).done;
     expect(third.indexed).toBe(1);
@@ -126,15 +153,28 @@ describe('scan of the generated sample set', () => {
   test('files gone from the folder are removed from the store after a complete walk', async () => {
     await startScan({ db, rootId, source: sampleSource(), pool: inProcessPool() }).done;
     const kept = sample.files.filter((f) => !f.path.includes('/US_'));
-    const summary = await startScan({ db, rootId, source: sampleSource(kept), pool: inProcessPool() }).done;
+    const summary = await startScan({
+      db,
+      rootId,
+      source: sampleSource(kept),
+      pool: inProcessPool(),
+    }).done;
     expect(summary.removed).toBe(1);
     expect((await db.instances.toArray()).filter((row) => row.Modality === 'US')).toHaveLength(0);
   });
 
   test('a head too short for the header grows until the header fits, with the same result', async () => {
-    const summary = await startScan({ db, rootId, source: sampleSource(), pool: inProcessPool(), headBytes: 256 }).done;
+    const summary = await startScan({
+      db,
+      rootId,
+      source: sampleSource(),
+      pool: inProcessPool(),
+      headBytes: 256,
+    }).done;
     expect(summary.indexed).toBe(sample.expected.instances);
-    expect(summary.rejected).toBe(sample.expected.rejected.length + sample.expected.directories.length);
+    expect(summary.rejected).toBe(
+      sample.expected.rejected.length + sample.expected.directories.length,
+    );
   });
 
   test('batches respect the file and byte limits', async () => {
@@ -145,21 +185,44 @@ describe('scan of the generated sample set', () => {
         return scanWorkerApi.indexFiles(batch, options, onProgress);
       },
     };
-    await startScan({ db, rootId, source: sampleSource(), pool: createInProcessPool(api), batchFiles: 5 }).done;
+    await startScan({
+      db,
+      rootId,
+      source: sampleSource(),
+      pool: createInProcessPool(api),
+      batchFiles: 5,
+    }).done;
     expect(Math.max(...sizes)).toBeLessThanOrEqual(5);
     sizes.length = 0;
     const otherRoot = (await addRoot(db, { name: 'Again', kind: 'sample' })).id;
-    await startScan({ db, rootId: otherRoot, source: sampleSource(), pool: createInProcessPool(api), batchBytes: 1 }).done;
+    await startScan({
+      db,
+      rootId: otherRoot,
+      source: sampleSource(),
+      pool: createInProcessPool(api),
+      batchBytes: 1,
+    }).done;
     expect(Math.max(...sizes)).toBe(1);
   });
 
   test('progress reports files done/total, bytes and rate, at most about 10 per second, ending with done', async () => {
     const events: ScanProgress[] = [];
     const started = Date.now();
-    await startScan({ db, rootId, source: sampleSource(), pool: inProcessPool(), onProgress: (p) => events.push(p) }).done;
+    await startScan({
+      db,
+      rootId,
+      source: sampleSource(),
+      pool: inProcessPool(),
+      onProgress: (p) => events.push(p),
+    }).done;
     const elapsed = Date.now() - started;
     const last = events.at(-1)!;
-    expect(last).toMatchObject({ phase: 'done', filesDone: sample.files.length, filesTotal: sample.files.length, walkComplete: true });
+    expect(last).toMatchObject({
+      phase: 'done',
+      filesDone: sample.files.length,
+      filesTotal: sample.files.length,
+      walkComplete: true,
+    });
     expect(last.bytesRead).toBeGreaterThan(0);
     expect(last.filesPerSecond).toBeGreaterThan(0);
     const reading = events.filter((e) => e.phase === 'reading');
@@ -168,23 +231,43 @@ describe('scan of the generated sample set', () => {
   });
 
   test('cancel stops the scan, marks the run cancelled, and a later scan finishes the job', async () => {
-    let handle: ReturnType<typeof startScan> | undefined;
+    const scan: { handle?: ReturnType<typeof startScan> } = {};
     let yielded = 0;
     async function* slowSource(): AsyncGenerator<ScanSourceItem> {
       for await (const item of sampleSource()) {
-        if (++yielded === 10) handle!.cancel();
+        if (++yielded === 10) scan.handle!.cancel();
         yield item;
       }
     }
-    handle = startScan({ db, rootId, source: slowSource(), pool: inProcessPool(), batchFiles: 4 });
-    const summary = await handle.done;
+    scan.handle = startScan({
+      db,
+      rootId,
+      source: slowSource(),
+      pool: inProcessPool(),
+      batchFiles: 4,
+    });
+    const summary = await scan.handle.done;
     expect(summary.state).toBe('cancelled');
     expect(summary.indexed + summary.rejected).toBeLessThan(sample.files.length);
     expect((await getRun(db, summary.runId))?.state).toBe('cancelled');
     expect(await db.series.count()).toBe(0);
-    const resumed = await startScan({ db, rootId, source: sampleSource(), pool: inProcessPool() }).done;
+    const resumed = await startScan({ db, rootId, source: sampleSource(), pool: inProcessPool() })
+      .done;
     expect(resumed.skipped).toBe(summary.indexed);
     expect(await db.instances.count()).toBe(sample.expected.instances);
+  });
+
+  test('an abort signal cancels like cancel()', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const summary = await startScan({
+      db,
+      rootId,
+      source: sampleSource(),
+      pool: inProcessPool(),
+      signal: controller.signal,
+    }).done;
+    expect(summary).toMatchObject({ state: 'cancelled', indexed: 0 });
   });
 
   test('entries the walk could not open are recorded as rejected with the walk reason', async () => {
@@ -194,7 +277,10 @@ describe('scan of the generated sample set', () => {
     }
     const summary = await startScan({ db, rootId, source: source(), pool: inProcessPool() }).done;
     expect(summary.files).toBe(sample.files.length + 1);
-    expect(await db.files.get(fileIdOf(rootId, 'locked/a.dcm'))).toMatchObject({ state: 'rejected', reason: 'no permission' });
+    expect(await db.files.get(fileIdOf(rootId, 'locked/a.dcm'))).toMatchObject({
+      state: 'rejected',
+      reason: 'no permission',
+    });
   });
 });
 
@@ -208,9 +294,16 @@ describe('scan of the repository sample files over worker_threads (the CLI path)
       expect(summary.state).toBe('done');
       expect(summary.indexed + summary.rejected).toBe(summary.files);
       expect(summary.indexed).toBeGreaterThan(50);
-      expect(await db.files.get(fileIdOf(rootId, 'README.txt'))).toMatchObject({ code: 'not-dicom', reason: NOT_DICOM_REASON });
-      expect(await db.files.get(fileIdOf(rootId, 'dicomdirtests/DICOMDIR'))).toMatchObject({ code: 'dicomdir' });
-      expect(await db.files.get(fileIdOf(rootId, 'CT_small.dcm'))).toMatchObject({ state: 'indexed' });
+      expect(await db.files.get(fileIdOf(rootId, 'README.txt'))).toMatchObject({
+        code: 'not-dicom',
+        reason: NOT_DICOM_REASON,
+      });
+      expect(await db.files.get(fileIdOf(rootId, 'dicomdirtests/DICOMDIR'))).toMatchObject({
+        code: 'dicomdir',
+      });
+      expect(await db.files.get(fileIdOf(rootId, 'CT_small.dcm'))).toMatchObject({
+        state: 'indexed',
+      });
       for (const file of await db.files.where('state').equals('rejected').toArray()) {
         expect(file.reason, file.path).toBeTruthy();
         expect(file.code, file.path).toBeTruthy();

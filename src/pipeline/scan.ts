@@ -90,8 +90,18 @@ interface Work {
   headLength: number;
 }
 
-function fileRow(rootId: string, work: Pick<Work, 'fileId' | 'path' | 'size' | 'lastModified'>): FileRow {
-  return { id: work.fileId, rootId, path: work.path, size: work.size, lastModified: work.lastModified, state: 'pending' };
+function fileRow(
+  rootId: string,
+  work: Pick<Work, 'fileId' | 'path' | 'size' | 'lastModified'>,
+): FileRow {
+  return {
+    id: work.fileId,
+    rootId,
+    path: work.path,
+    size: work.size,
+    lastModified: work.lastModified,
+    state: 'pending',
+  };
 }
 
 function instanceRecord(rootId: string, fileId: FileId, row: InstanceRow): InstanceRecord {
@@ -123,7 +133,11 @@ export function startScan(options: ScanOptions): ScanHandle {
   return { runId, done, cancel };
 }
 
-async function runScan(options: ScanOptions, runId: string, signal: AbortSignal): Promise<ScanSummary> {
+async function runScan(
+  options: ScanOptions,
+  runId: string,
+  signal: AbortSignal,
+): Promise<ScanSummary> {
   const { db, rootId, pool } = options;
   const headBytes = options.headBytes ?? HEAD_BYTES;
   const batchFiles = options.batchFiles ?? BATCH_FILES;
@@ -134,7 +148,12 @@ async function runScan(options: ScanOptions, runId: string, signal: AbortSignal)
 
   const saveRun = (state?: 'done' | 'cancelled' | 'failed', error?: string) =>
     updateRun(db, runId, {
-      counts: { total: counters.filesTotal, done: counters.done, skipped: counters.skipped, rejected: counters.rejected },
+      counts: {
+        total: counters.filesTotal,
+        done: counters.done,
+        skipped: counters.skipped,
+        rejected: counters.rejected,
+      },
       bytes: counters.bytesRead,
       ...(state ? { state } : {}),
       ...(error ? { error } : {}),
@@ -149,7 +168,10 @@ async function runScan(options: ScanOptions, runId: string, signal: AbortSignal)
     let batchHeadBytes = 0;
     let failure: unknown;
 
-    const record = async (indexed: Array<{ work: Work; row: InstanceRow }>, rejected: Array<{ work: Work; reason: string; code: string }>) => {
+    const record = async (
+      indexed: Array<{ work: Work; row: InstanceRow }>,
+      rejected: Array<{ work: Work; reason: string; code: string }>,
+    ) => {
       if (indexed.length > 0) {
         await markIndexed(
           db,
@@ -182,7 +204,11 @@ async function runScan(options: ScanOptions, runId: string, signal: AbortSignal)
             readable.push(work);
           } catch (error) {
             const name = error instanceof Error ? error.name : 'error';
-            unreadable.push({ work, code: 'unreadable', reason: `the file could not be read (${name})` });
+            unreadable.push({
+              work,
+              code: 'unreadable',
+              reason: `the file could not be read (${name})`,
+            });
           }
         }),
       );
@@ -192,12 +218,19 @@ async function runScan(options: ScanOptions, runId: string, signal: AbortSignal)
     /** Sends one batch; files whose header is longer than their head come back for another round. */
     const indexBatch = async (works: Work[]): Promise<void> => {
       if (signal.aborted) return;
-      await putFiles(db, works.map((work) => fileRow(rootId, work)));
+      await putFiles(
+        db,
+        works.map((work) => fileRow(rootId, work)),
+      );
       const { inputs, unreadable, readable } = await readHeads(works);
       let results: ScanFileResult[];
       if (signal.aborted) return;
       try {
-        results = await pool.call('indexFiles', [inputs, { extraPaths: options.extraPaths }], inputs.map((i) => i.bytes));
+        results = await pool.call(
+          'indexFiles',
+          [inputs, { extraPaths: options.extraPaths }],
+          inputs.map((i) => i.bytes),
+        );
       } catch (error) {
         if (isCancellation(error) || signal.aborted) return;
         // A worker died on this batch: retry its files one by one so only the culprit is rejected.
@@ -224,7 +257,12 @@ async function runScan(options: ScanOptions, runId: string, signal: AbortSignal)
         else if (result.code === 'need-more-bytes' && work.headLength < work.size) {
           const wanted = Math.max(work.headLength * HEAD_GROWTH, result.minBytes ?? 0);
           again.push({ ...work, headLength: Math.min(work.size, wanted) });
-        } else rejected.push({ work, reason: result.reason, code: result.code === 'need-more-bytes' ? 'truncated' : result.code });
+        } else
+          rejected.push({
+            work,
+            reason: result.reason,
+            code: result.code === 'need-more-bytes' ? 'truncated' : result.code,
+          });
       }
       await record(indexed, rejected);
       for (const work of again) await enqueue(work);
@@ -258,20 +296,39 @@ async function runScan(options: ScanOptions, runId: string, signal: AbortSignal)
       seen.add(fileId);
       counters.filesTotal++;
       if (!('file' in item)) {
-        const work = { fileId, path: item.path, blob: new Blob([]), size: item.size ?? 0, lastModified: 0, headLength: 0 };
+        const work = {
+          fileId,
+          path: item.path,
+          blob: new Blob([]),
+          size: item.size ?? 0,
+          lastModified: 0,
+          headLength: 0,
+        };
         walkRejections.push({ work, reason: item.reason, code: item.code ?? 'unreadable' });
         if (walkRejections.length >= batchFiles) await record([], walkRejections.splice(0));
         continue;
       }
       const size = item.file.size;
-      const lastModified = item.lastModified ?? (item.file as Blob & { lastModified?: number }).lastModified ?? 0;
+      const lastModified =
+        item.lastModified ?? (item.file as Blob & { lastModified?: number }).lastModified ?? 0;
       const previous = known.get(fileId);
-      if (previous?.state === 'indexed' && previous.size === size && previous.lastModified === lastModified) {
+      if (
+        previous?.state === 'indexed' &&
+        previous.size === size &&
+        previous.lastModified === lastModified
+      ) {
         counters.skipped++;
         counters.emit('reading');
         continue;
       }
-      await enqueue({ fileId, path: item.path, blob: item.file, size, lastModified, headLength: Math.min(size, headBytes) });
+      await enqueue({
+        fileId,
+        path: item.path,
+        blob: item.file,
+        size,
+        lastModified,
+        headLength: Math.min(size, headBytes),
+      });
     }
     if (walkRejections.length > 0 && !signal.aborted) await record([], walkRejections);
     counters.walkComplete = !signal.aborted && !failure;

@@ -20,11 +20,15 @@ export async function replaceAggregates(db: CleanroomDb, aggregates: Aggregates)
 }
 
 /** Stores recomputed QA flags; only rows whose flags changed are written. */
-export async function setInstanceFlags(db: CleanroomDb, flags: ReadonlyMap<FileId, string[]>): Promise<void> {
+export async function setInstanceFlags(
+  db: CleanroomDb,
+  flags: ReadonlyMap<FileId, string[]>,
+): Promise<void> {
   await db.transaction('rw', db.instances, async () => {
     await db.instances.toCollection().modify((row) => {
       const next = flags.get(row.fileId) ?? [];
-      if (next.length !== row.flags.length || next.some((flag, i) => flag !== row.flags[i])) row.flags = next;
+      if (next.length !== row.flags.length || next.some((flag, i) => flag !== row.flags[i]))
+        row.flags = next;
     });
   });
 }

@@ -9,9 +9,13 @@ export function putPseudonyms(db: CleanroomDb, rows: readonly PseudonymRow[]): P
 }
 
 /** All assigned pseudonyms, keyed by patient key (the shape core `assignPseudonyms` takes as `assigned`). */
-export async function assignedPseudonyms(db: CleanroomDb): Promise<Map<string, { n: number; pseudonym: string }>> {
+export async function assignedPseudonyms(
+  db: CleanroomDb,
+): Promise<Map<string, { n: number; pseudonym: string }>> {
   const assigned = new Map<string, { n: number; pseudonym: string }>();
-  await db.pseudonyms.each((row) => assigned.set(row.patientKey, { n: row.n, pseudonym: row.pseudonym }));
+  await db.pseudonyms.each((row) =>
+    assigned.set(row.patientKey, { n: row.n, pseudonym: row.pseudonym }),
+  );
   return assigned;
 }
 
@@ -20,7 +24,10 @@ export function putUidMappings(db: CleanroomDb, rows: readonly UidMapRow[]): Pro
 }
 
 /** New UIDs for the given old ones; an old UID without a mapping is absent from the result. */
-export async function lookupUids(db: CleanroomDb, oldUids: readonly string[]): Promise<Map<string, string>> {
+export async function lookupUids(
+  db: CleanroomDb,
+  oldUids: readonly string[],
+): Promise<Map<string, string>> {
   const rows = await db.uidMap.bulkGet([...oldUids]);
   const found = new Map<string, string>();
   for (const row of rows) if (row) found.set(row.old, row.new);

@@ -42,7 +42,10 @@ export class CleanroomDb extends Dexie {
 }
 
 /** Opens the database; in a page and in a worker at once is fine (IndexedDB serialises transactions). */
-export async function openDb(name = DEFAULT_DB_NAME, options?: CleanroomDbOptions): Promise<CleanroomDb> {
+export async function openDb(
+  name = DEFAULT_DB_NAME,
+  options?: CleanroomDbOptions,
+): Promise<CleanroomDb> {
   const db = new CleanroomDb(name, options);
   await db.open();
   return db;

@@ -25,7 +25,12 @@ export async function markIndexed(
     await bulkPutInBatches(db.instances, merged);
     await bulkPutInBatches(
       db.files,
-      files.map((file) => ({ ...file, state: 'indexed' as const, reason: undefined, code: undefined })),
+      files.map((file) => ({
+        ...file,
+        state: 'indexed' as const,
+        reason: undefined,
+        code: undefined,
+      })),
     );
   });
 }

@@ -6,8 +6,14 @@ export async function addRoot(
   db: CleanroomDb,
   root: { name: string; kind: RootKind; handle?: FileSystemDirectoryHandle; id?: string },
 ): Promise<RootRow> {
-  const row: RootRow = { id: root.id ?? crypto.randomUUID(), name: root.name, kind: root.kind, addedAt: Date.now() };
-  if (row.id.includes('/')) throw new RangeError('a root id must not contain "/" (file ids are rootId + "/" + path)');
+  const row: RootRow = {
+    id: root.id ?? crypto.randomUUID(),
+    name: root.name,
+    kind: root.kind,
+    addedAt: Date.now(),
+  };
+  if (row.id.includes('/'))
+    throw new RangeError('a root id must not contain "/" (file ids are rootId + "/" + path)');
   if (root.handle) row.handle = root.handle;
   await db.roots.put(row);
   return row;

@@ -2,7 +2,11 @@
 import type { CleanroomDb } from './db';
 import type { RunCounts, RunKind, RunRow, RunState } from './types';
 
-export async function createRun(db: CleanroomDb, kind: RunKind, init: { id?: string; rootId?: string } = {}): Promise<RunRow> {
+export async function createRun(
+  db: CleanroomDb,
+  kind: RunKind,
+  init: { id?: string; rootId?: string } = {},
+): Promise<RunRow> {
   const now = Date.now();
   const run: RunRow = {
     id: init.id ?? crypto.randomUUID(),

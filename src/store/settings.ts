@@ -2,12 +2,19 @@
 import type { CleanroomDb } from './db';
 import type { Settings } from './types';
 
-export async function getSetting<K extends keyof Settings>(db: CleanroomDb, key: K): Promise<Settings[K] | undefined> {
+export async function getSetting<K extends keyof Settings>(
+  db: CleanroomDb,
+  key: K,
+): Promise<Settings[K] | undefined> {
   const row = await db.settings.get(key);
   return row?.value as Settings[K] | undefined;
 }
 
-export async function setSetting<K extends keyof Settings>(db: CleanroomDb, key: K, value: Settings[K]): Promise<void> {
+export async function setSetting<K extends keyof Settings>(
+  db: CleanroomDb,
+  key: K,
+  value: Settings[K],
+): Promise<void> {
   await db.settings.put({ key, value });
 }
 

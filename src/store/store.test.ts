@@ -42,10 +42,22 @@ afterEach(async () => {
 });
 
 function file(rootId: string, path: string, extra: Partial<FileRow> = {}): FileRow {
-  return { id: fileIdOf(rootId, path), rootId, path, size: 100, lastModified: 5, state: 'pending', ...extra };
+  return {
+    id: fileIdOf(rootId, path),
+    rootId,
+    path,
+    size: 100,
+    lastModified: 5,
+    state: 'pending',
+    ...extra,
+  };
 }
 
-function instance(rootId: string, path: string, extra: Partial<InstanceRecord> = {}): InstanceRecord {
+function instance(
+  rootId: string,
+  path: string,
+  extra: Partial<InstanceRecord> = {},
+): InstanceRecord {
   return {
     fileId: fileIdOf(rootId, path),
     rootId,
@@ -71,7 +83,9 @@ describe('file ids', () => {
   });
 
   test('a root id with a slash is refused', async () => {
-    await expect(addRoot(db, { id: 'a/b', name: 'x', kind: 'picked' })).rejects.toThrow(/must not contain/);
+    await expect(addRoot(db, { id: 'a/b', name: 'x', kind: 'picked' })).rejects.toThrow(
+      /must not contain/,
+    );
   });
 });
 
@@ -80,11 +94,18 @@ describe('files and instances', () => {
     const root = await addRoot(db, { name: 'Folder', kind: 'picked' });
     await putFiles(db, [file(root.id, 'a.dcm'), file(root.id, 'b.txt')]);
     await markIndexed(db, [file(root.id, 'a.dcm')], [instance(root.id, 'a.dcm')]);
-    await markRejected(db, [{ ...file(root.id, 'b.txt'), reason: 'not a DICOM file', code: 'not-dicom' }]);
+    await markRejected(db, [
+      { ...file(root.id, 'b.txt'), reason: 'not a DICOM file', code: 'not-dicom' },
+    ]);
     const states = await fileStatesOfRoot(db, root.id);
     expect(states.get(fileIdOf(root.id, 'a.dcm'))?.state).toBe('indexed');
     expect(await rejectedFiles(db, root.id)).toEqual([
-      expect.objectContaining({ path: 'b.txt', state: 'rejected', reason: 'not a DICOM file', code: 'not-dicom' }),
+      expect.objectContaining({
+        path: 'b.txt',
+        state: 'rejected',
+        reason: 'not a DICOM file',
+        code: 'not-dicom',
+      }),
     ]);
     expect(await rejectedFiles(db)).toHaveLength(1);
   });
@@ -93,8 +114,15 @@ describe('files and instances', () => {
     const root = await addRoot(db, { name: 'Folder', kind: 'picked' });
     await markIndexed(db, [file(root.id, 'a.dcm')], [instance(root.id, 'a.dcm')]);
     await setDecision(db, [fileIdOf(root.id, 'a.dcm')], 'exclude');
-    await markIndexed(db, [file(root.id, 'a.dcm')], [instance(root.id, 'a.dcm', { Modality: 'CT' })]);
-    expect(await db.instances.get(fileIdOf(root.id, 'a.dcm'))).toMatchObject({ decision: 'exclude', Modality: 'CT' });
+    await markIndexed(
+      db,
+      [file(root.id, 'a.dcm')],
+      [instance(root.id, 'a.dcm', { Modality: 'CT' })],
+    );
+    expect(await db.instances.get(fileIdOf(root.id, 'a.dcm'))).toMatchObject({
+      decision: 'exclude',
+      Modality: 'CT',
+    });
     await setDecision(db, [fileIdOf(root.id, 'a.dcm')], undefined);
     expect((await db.instances.get(fileIdOf(root.id, 'a.dcm')))?.decision).toBeUndefined();
   });
@@ -112,7 +140,10 @@ describe('files and instances', () => {
     await markIndexed(
       db,
       [file(root.id, 'a.dcm'), file(root.id, 'b.dcm')],
-      [instance(root.id, 'a.dcm', { flags: ['secondary-capture'] }), instance(root.id, 'b.dcm', { decision: 'exclude' })],
+      [
+        instance(root.id, 'a.dcm', { flags: ['secondary-capture'] }),
+        instance(root.id, 'b.dcm', { decision: 'exclude' }),
+      ],
     );
     await markRejected(db, [{ ...file(root.id, 'c.txt'), reason: 'x', code: 'not-dicom' }]);
     expect(await inventoryCounts(db)).toEqual({
@@ -133,7 +164,11 @@ describe('files and instances', () => {
   test('removeRoot forgets the root with its files and instances, and no other root', async () => {
     const a = await addRoot(db, { name: 'A', kind: 'picked' });
     const b = await addRoot(db, { name: 'B', kind: 'sample' });
-    await markIndexed(db, [file(a.id, 'x.dcm'), file(b.id, 'x.dcm')], [instance(a.id, 'x.dcm'), instance(b.id, 'x.dcm')]);
+    await markIndexed(
+      db,
+      [file(a.id, 'x.dcm'), file(b.id, 'x.dcm')],
+      [instance(a.id, 'x.dcm'), instance(b.id, 'x.dcm')],
+    );
     await removeRoot(db, a.id);
     expect((await listRoots(db)).map((r) => r.name)).toEqual(['B']);
     expect(await db.files.count()).toBe(1);
@@ -167,7 +202,9 @@ describe('runs, settings and crosswalk', () => {
 
   test('pseudonyms and UID mappings round-trip', async () => {
     await putPseudonyms(db, [{ patientKey: '\\P1', pseudonym: 'SITE-0001', n: 1 }]);
-    expect(await assignedPseudonyms(db)).toEqual(new Map([['\\P1', { n: 1, pseudonym: 'SITE-0001' }]]));
+    expect(await assignedPseudonyms(db)).toEqual(
+      new Map([['\\P1', { n: 1, pseudonym: 'SITE-0001' }]]),
+    );
     await putUidMappings(db, [{ old: '1.2.3', new: '2.25.9' }]);
     expect(await lookupUids(db, ['1.2.3', '1.2.4'])).toEqual(new Map([['1.2.3', '2.25.9']]));
   });

@@ -128,8 +128,9 @@ const tmp = mkdtempSync(join(tmpdir(), 'cleanroom-deid-'));
 const KEEP = process.env.DEID_KEEP;
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-describe('deidentify every sample file', async () => {
-  const secret = await importSecret(new TextEncoder().encode('samples secret'));
+const secret = await importSecret(new TextEncoder().encode('samples secret'));
+
+describe('deidentify every sample file', () => {
   const files = existsSync(SAMPLES) ? listFiles(SAMPLES) : [];
 
   it('the sample folder is there', () => {
@@ -194,9 +195,13 @@ describe('deidentify every sample file', async () => {
         writeFileSync(rewritten, writeDicomFile({ meta: full.meta, dataset: full.dataset, transferSyntaxUID: full.syntax.transferSyntaxUID }));
         writeFileSync(output, out);
         if (KEEP) writeFileSync(join(KEEP, name.replace(/\//g, '_')), out);
-        const [inputErrors, rewrittenErrors, outputErrors] = await Promise.all([input, rewritten, output].map(dciodvfyErrors));
-        const before = new Set([...inputErrors, ...rewrittenErrors]);
-        const added = [...outputErrors].filter((line) => !before.has(line) && !KNOWN_PROFILE_GAPS.has(line));
+        // Lazily: the baselines are checked only for messages the output has beyond the known gaps.
+        let added = [...(await dciodvfyErrors(output))].filter((line) => !KNOWN_PROFILE_GAPS.has(line));
+        for (const baseline of [input, rewritten]) {
+          if (added.length === 0) break;
+          const before = await dciodvfyErrors(baseline);
+          added = added.filter((line) => !before.has(line));
+        }
         expect(added).toEqual([]);
       }
     });

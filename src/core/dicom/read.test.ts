@@ -596,6 +596,7 @@ const EXPECTED: Record<string, 'ok' | DicomReadError['code']> = {
   'MR_small_padded.dcm': 'ok', // trailing padding after PixelData
   'MR_truncated.dcm': 'truncated', // ends inside PixelData
   'README.txt': 'not-dicom',
+  'SOURCES.md': 'not-dicom', // our attribution file
   'SC_jpeg_no_color_transform.dcm': 'ok',
   'SC_jpeg_no_color_transform_2.dcm': 'ok',
   'SC_rgb_dcmtk_+eb+cr.dcm': 'ok',

@@ -80,7 +80,7 @@ export function defaultRecipe(): Recipe {
       options: {
         retainSafePrivate: false,
         retainUIDs: false,
-        retainDeviceIdentity: true,
+        retainDeviceIdentity: false,
         retainInstitutionIdentity: false,
         retainPatientCharacteristics: true,
         retainLongitudinal: 'modified',

@@ -73,6 +73,24 @@ function writtenByEngine(visit: ElementVisit): boolean {
 }
 
 /**
+ * The file meta elements a de-identifier writes (deid/marks.ts buildFileMeta; PS3.10 7.1); any
+ * other (source and sending AE titles, private information) says where the file came from.
+ */
+const META_WRITTEN: ReadonlySet<Tag> = new Set([
+  0x00020000, 0x00020001, 0x00020002, 0x00020003, 0x00020010, 0x00020012, 0x00020013,
+]);
+
+function checkMetaElement(entryPath: string, v: ElementVisit, allowed: CheckRecorder): void {
+  allowed.checked++;
+  if (META_WRITTEN.has(v.el.tag)) return;
+  const quote = quoteValue(v.el, v.charsets);
+  allowed.add(
+    entryPath,
+    `${where(v.el.tag)}${quote === undefined ? '' : ` holding ${quote}`}: a file meta element a de-identified file does not carry.`,
+  );
+}
+
+/**
  * Records the 'elements-allowed' (standard elements) and 'private-elements-safe' (private
  * elements) findings of one file. An element the profile removes is reported once; what is
  * inside it (a removed sequence's items) is not reported again.
@@ -89,7 +107,11 @@ export function checkElements(
   const keptPrivate = new Set<DataElement>();
   const creators: ElementVisit[] = [];
   for (const v of visits) {
-    if (v.part !== 'dataset' || v.ancestors.some((a) => flagged.has(a))) continue;
+    if (v.part === 'meta') {
+      checkMetaElement(entryPath, v, allowed);
+      continue;
+    }
+    if (v.ancestors.some((a) => flagged.has(a))) continue;
     const tag = v.el.tag;
     // Group lengths carry no data (and the writer never writes them): nothing to judge.
     if (tagElement(tag) === 0) continue;

@@ -7,6 +7,7 @@ export {
 } from './verify-package';
 export { zipSource, blobSource, type PackageEntry, type PackageSource } from './source';
 export { reportJson } from './report-json';
+export { replaceCheck, verdictOf } from './verdict';
 export { reportHtml } from './report-html';
 export { PACKAGE_DOCUMENTS, isPackageDocument } from './documents';
 export { CHECK_TITLES } from './recorder';

@@ -15,6 +15,7 @@ import type { PackageSource } from './source';
 import { ReferenceResolver, StudyPseudonyms } from './study-checks';
 import { CHECK_IDS, type CheckId, type VerifyOptions, type VerifyReport } from './types';
 import { checkHighRiskValues, valueOccurrences } from './values-check';
+import { verdictOf } from './verdict';
 import { walkFile } from './walk';
 
 const SOP_CLASS_UID: Tag = 0x00080016;
@@ -253,7 +254,7 @@ export async function verifyPackage(
 
   const checks = CHECK_IDS.map((id) => r[id].result());
   return {
-    verdict: checks.some((c) => c.status === 'fail') ? 'fail' : 'pass',
+    verdict: verdictOf(checks),
     checks,
     files,
     bytes,

@@ -8,7 +8,9 @@ function relativePath(file: File): string {
 }
 
 /** Files of `<input type="file" webkitdirectory>`, as walk entries in sorted path order. */
-export async function* filesFromInput(files: FileList | readonly File[]): AsyncGenerator<BrowserWalkEntry> {
+export async function* filesFromInput(
+  files: FileList | readonly File[],
+): AsyncGenerator<BrowserWalkEntry> {
   const entries = [...files].map((file) => ({ path: relativePath(file), file }));
   entries.sort((a, b) => comparePaths(a.path, b.path));
   yield* entries;
@@ -36,13 +38,15 @@ async function* walkEntry(entry: FileSystemEntry, path: string): AsyncGenerator<
   const children: FileSystemEntry[] = [];
   try {
     // readEntries returns the listing in chunks (about 100 in Chromium) until it returns none.
-    for (let chunk = await readEntries(reader); chunk.length > 0; chunk = await readEntries(reader)) children.push(...chunk);
+    for (let chunk = await readEntries(reader); chunk.length > 0; chunk = await readEntries(reader))
+      children.push(...chunk);
   } catch (error) {
     yield { path, ...rejectionFor(error) };
     return;
   }
   children.sort((a, b) => comparePaths(a.name, b.name));
-  for (const child of children) yield* walkEntry(child, path ? `${path}/${child.name}` : child.name);
+  for (const child of children)
+    yield* walkEntry(child, path ? `${path}/${child.name}` : child.name);
 }
 
 /**
@@ -71,8 +75,12 @@ export function filesFromDrop(data: DataTransfer): AsyncGenerator<BrowserWalkEnt
 }
 
 /** A dropped folder's handle where the browser offers one (Chromium), to keep for a later visit. */
-export async function directoryHandleFromDrop(data: DataTransfer): Promise<FileSystemDirectoryHandle | undefined> {
-  const pending = [...data.items].filter((item) => item.kind === 'file').map((item) => item.getAsFileSystemHandle?.());
+export async function directoryHandleFromDrop(
+  data: DataTransfer,
+): Promise<FileSystemDirectoryHandle | undefined> {
+  const pending = [...data.items]
+    .filter((item) => item.kind === 'file')
+    .map((item) => item.getAsFileSystemHandle?.());
   for (const promise of pending) {
     const handle = await promise;
     if (handle?.kind === 'directory') return handle as FileSystemDirectoryHandle;

@@ -2,7 +2,9 @@
 
 export class PickerUnavailableError extends Error {
   constructor() {
-    super('this browser has no folder picker: choose the folder with the file input or drop it instead');
+    super(
+      'this browser has no folder picker: choose the folder with the file input or drop it instead',
+    );
     this.name = 'PickerUnavailableError';
   }
 }
@@ -12,11 +14,16 @@ export function canPickDirectory(): boolean {
 }
 
 /** The picked folder, or undefined when the user closed the picker. */
-export async function pickDirectory(mode: FileSystemPermissionMode): Promise<FileSystemDirectoryHandle | undefined> {
+export async function pickDirectory(
+  mode: FileSystemPermissionMode,
+): Promise<FileSystemDirectoryHandle | undefined> {
   // Read from window on every call, never captured at load: the e2e seam swaps it for OPFS handles.
   if (!canPickDirectory()) throw new PickerUnavailableError();
   try {
-    return await window.showDirectoryPicker({ id: mode === 'read' ? 'cleanroom-input' : 'cleanroom-output', mode });
+    return await window.showDirectoryPicker({
+      id: mode === 'read' ? 'cleanroom-input' : 'cleanroom-output',
+      mode,
+    });
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') return undefined;
     throw error;

@@ -15,7 +15,9 @@ async function sizeOf(dir: FileSystemDirectoryHandle, name: string): Promise<num
  * A file already there with the same size is left alone, so its modification time stays and a
  * second try resumes the earlier scan instead of reading everything again (the set is deterministic).
  */
-export async function writeSampleToOpfs(files: ReadonlyArray<{ path: string; bytes: Uint8Array }>): Promise<FileSystemDirectoryHandle> {
+export async function writeSampleToOpfs(
+  files: ReadonlyArray<{ path: string; bytes: Uint8Array }>,
+): Promise<FileSystemDirectoryHandle> {
   const root = await navigator.storage.getDirectory();
   const top = await root.getDirectoryHandle(SAMPLE_FOLDER, { create: true });
   for (const { path, bytes } of files) {

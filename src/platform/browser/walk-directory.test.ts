@@ -42,7 +42,11 @@ const denied = () => new DOMException('denied', 'NotAllowedError');
 
 describe('browser walkDirectory', () => {
   test('yields sorted relative paths with their File, depth first', async () => {
-    const root = handleFor('root', { b: { 'y.dcm': 'y', a: { 'x.dcm': 'x' } }, 'a.dcm': 'a', C: 'c' });
+    const root = handleFor('root', {
+      b: { 'y.dcm': 'y', a: { 'x.dcm': 'x' } },
+      'a.dcm': 'a',
+      C: 'c',
+    });
     const entries = await collect(walkDirectory(root));
     expect(entries.map((e) => e.path)).toEqual(['C', 'a.dcm', 'b/a/x.dcm', 'b/y.dcm']);
     const first = entries[0];
@@ -63,7 +67,11 @@ describe('browser walkDirectory', () => {
     const tree: Tree = {};
     for (let i = 0; i < 10; i++) tree[`f${i}.dcm`] = String(i);
     const batches: string[][] = [];
-    const summary = await walkDirectoryInBatches(handleFor('root', tree), (batch) => void batches.push(batch.map((e) => e.path)), 4);
+    const summary = await walkDirectoryInBatches(
+      handleFor('root', tree),
+      (batch) => void batches.push(batch.map((e) => e.path)),
+      4,
+    );
     expect(batches.map((b) => b.length)).toEqual([4, 4, 2]);
     expect(batches.flat()).toEqual(Object.keys(tree).sort());
     expect(summary).toEqual({ files: 10, rejected: 0 });
@@ -77,7 +85,9 @@ describe('filesFromInput', () => {
       Object.defineProperty(f, 'webkitRelativePath', { value: path });
       return f;
     };
-    const entries = await collect(filesFromInput([file('Top/b/2.dcm'), file('Top/a.dcm'), file('Top/b/1.dcm')]));
+    const entries = await collect(
+      filesFromInput([file('Top/b/2.dcm'), file('Top/a.dcm'), file('Top/b/1.dcm')]),
+    );
     expect(entries.map((e) => e.path)).toEqual(['a.dcm', 'b/1.dcm', 'b/2.dcm']);
   });
 });

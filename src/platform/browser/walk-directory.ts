@@ -40,7 +40,10 @@ export function rejectionFor(error: unknown): { reason: string; code: string } {
  * Yields every file under `dir`, depth first with each folder's entries sorted by name, so paths
  * come out in sorted order. Lazy: a folder is listed only when the walk reaches it.
  */
-export async function* walkDirectory(dir: FileSystemDirectoryHandle, prefix = ''): AsyncGenerator<BrowserWalkEntry> {
+export async function* walkDirectory(
+  dir: FileSystemDirectoryHandle,
+  prefix = '',
+): AsyncGenerator<BrowserWalkEntry> {
   const entries: Array<[string, FileSystemDirectoryHandle | FileSystemFileHandle]> = [];
   try {
     for await (const entry of dir.entries()) entries.push(entry);

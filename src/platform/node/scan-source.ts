@@ -18,7 +18,12 @@ export async function* scanSource(dir: string): AsyncGenerator<NodeScanItem> {
       const file = await openAsBlob(entry.absolutePath);
       yield { path: entry.path, file, lastModified: entry.lastModified };
     } catch {
-      yield { path: entry.path, reason: 'could not be opened', code: 'unreadable', size: entry.size };
+      yield {
+        path: entry.path,
+        reason: 'could not be opened',
+        code: 'unreadable',
+        size: entry.size,
+      };
     }
   }
 }

@@ -42,14 +42,24 @@ describe('node walkDirectory', () => {
   test('entries it cannot open become rejections with a plain reason, and the walk goes on', async () => {
     const rejected = (await collect()).filter((e) => 'reason' in e);
     expect(rejected).toEqual([
-      expect.objectContaining({ path: 'dangling', reason: 'vanished during the walk', code: 'enoent' }),
+      expect.objectContaining({
+        path: 'dangling',
+        reason: 'vanished during the walk',
+        code: 'enoent',
+      }),
       expect.objectContaining({ path: 'loop-to-a', code: 'symlink-dir' }),
     ]);
   });
 
   test('permission errors read as "no permission"', () => {
-    expect(reasonForError(Object.assign(new Error('x'), { code: 'EACCES' }))).toEqual({ reason: 'no permission', code: 'eacces' });
-    expect(reasonForError(Object.assign(new Error('x'), { code: 'EWHAT' }))).toEqual({ reason: 'could not be opened (EWHAT)', code: 'ewhat' });
+    expect(reasonForError(Object.assign(new Error('x'), { code: 'EACCES' }))).toEqual({
+      reason: 'no permission',
+      code: 'eacces',
+    });
+    expect(reasonForError(Object.assign(new Error('x'), { code: 'EWHAT' }))).toEqual({
+      reason: 'could not be opened (EWHAT)',
+      code: 'ewhat',
+    });
   });
 
   test('sorting is by code unit, the same in every runtime', () => {
@@ -73,6 +83,9 @@ describe('node readSlice and scanSource', () => {
     const first = items[0];
     expect(first.path).toBe('a/x.dcm');
     expect('file' in first && (await first.file.slice(0, 3).text())).toBe('012');
-    expect(items.filter((i) => 'reason' in i).map((i) => i.path)).toEqual(['dangling', 'loop-to-a']);
+    expect(items.filter((i) => 'reason' in i).map((i) => i.path)).toEqual([
+      'dangling',
+      'loop-to-a',
+    ]);
   });
 });

@@ -35,7 +35,8 @@ const REASONS: Record<string, string> = {
 
 export function reasonForError(error: unknown): { reason: string; code: string } {
   const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string') return { reason: REASONS[code] ?? `could not be opened (${code})`, code: code.toLowerCase() };
+  if (typeof code === 'string')
+    return { reason: REASONS[code] ?? `could not be opened (${code})`, code: code.toLowerCase() };
   return { reason: 'could not be opened', code: 'unreadable' };
 }
 
@@ -64,7 +65,12 @@ export async function* walkDirectory(dir: string, prefix = ''): AsyncGenerator<N
       if (info.isSymbolicLink()) {
         const target = await stat(absolutePath);
         if (target.isDirectory()) {
-          yield { path, absolutePath, reason: 'a symbolic link to a folder (not followed)', code: 'symlink-dir' };
+          yield {
+            path,
+            absolutePath,
+            reason: 'a symbolic link to a folder (not followed)',
+            code: 'symlink-dir',
+          };
           continue;
         }
         info = target;
@@ -74,6 +80,7 @@ export async function* walkDirectory(dir: string, prefix = ''): AsyncGenerator<N
       continue;
     }
     if (info.isDirectory()) yield* walkDirectory(absolutePath, `${path}/`);
-    else if (info.isFile()) yield { path, absolutePath, size: info.size, lastModified: Math.floor(info.mtimeMs) };
+    else if (info.isFile())
+      yield { path, absolutePath, size: info.size, lastModified: Math.floor(info.mtimeMs) };
   }
 }

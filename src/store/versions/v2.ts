@@ -39,7 +39,8 @@ export function upgradeInstanceToV2(row: V1Instance): V2Instance {
   return {
     ...row,
     rootId: slash < 0 ? row.fileId : row.fileId.slice(0, slash),
-    seriesKey: row.SeriesInstanceUID || `(no SeriesInstanceUID) ${row.fileId.replace(/[^/]*$/, '')}`,
+    seriesKey:
+      row.SeriesInstanceUID || `(no SeriesInstanceUID) ${row.fileId.replace(/[^/]*$/, '')}`,
     studyKey: row.StudyInstanceUID || `(no StudyInstanceUID) ${row.PatientID ?? ''}`,
     patientKey: `${trimmed(row.IssuerOfPatientID)}\\${trimmed(row.PatientID)}`,
     flags: [],

@@ -5,9 +5,7 @@ import type { ScanRequest } from './scan.svelte';
 /** The sample set always scans into this root, so trying it twice resumes instead of doubling it. */
 export const SAMPLE_ROOT_ID = 'sample';
 
-export function canPickDirectory(): boolean {
-  return typeof window !== 'undefined' && 'showDirectoryPicker' in window;
-}
+export { canPickDirectory } from '../../platform/browser';
 
 function fromHandle(handle: FileSystemDirectoryHandle): ScanRequest {
   return { name: handle.name, kind: 'picked', handle, walk: () => walkDirectory(handle) };
@@ -27,17 +25,19 @@ export function requestFromFiles(files: FileList | File[]): ScanRequest | undefi
   return { name: top, kind: 'files', walk: () => filesFromInput(list) };
 }
 
-/** A drop: a folder handle where the browser gives one (Chromium), else the dropped files. */
-export async function requestFromDrop(data: DataTransfer): Promise<ScanRequest | undefined> {
-  const items = [...data.items].filter((item) => item.kind === 'file');
-  for (const item of items) {
-    const withHandle = item as DataTransferItem & {
-      getAsFileSystemHandle?: () => Promise<FileSystemHandle | null>;
-    };
-    const handle = await withHandle.getAsFileSystemHandle?.();
-    if (handle?.kind === 'directory') return fromHandle(handle as FileSystemDirectoryHandle);
-  }
-  return requestFromFiles(data.files);
+/**
+ * A drop: a folder handle where the browser gives one (Chromium, kept for a later rescan), else
+ * the dropped entries. Both are captured before the first await: the DataTransfer empties after.
+ */
+export function requestFromDrop(data: DataTransfer): () => Promise<ScanRequest | undefined> {
+  const handle = directoryHandleFromDrop(data);
+  const walk = filesFromDrop(data);
+  const name = data.files[0]?.name ?? 'Dropped files';
+  return async () => {
+    const folder = await handle;
+    if (folder) return fromHandle(folder);
+    return { name, kind: 'files', walk: () => walk };
+  };
 }
 
 /** Writes the generated sample set into the origin private file system and scans it like a folder. */
