@@ -59,7 +59,6 @@ async function chromiumFloor(): Promise<void> {
         const t0 = performance.now();
         let bytes = 0;
         let n = 0;
-        // @ts-expect-error entries() is not in every lib.dom version
         for await (const [name, handle] of input.entries()) {
           const file = await (handle as FileSystemFileHandle).getFile();
           const out = await output.getFileHandle(name, { create: true });

@@ -22,6 +22,11 @@ const HARMLESS: { url: RegExp; file?: RegExp; why: string }[] = [
     why: 'Svelte error messages link to their docs; text only',
   },
   {
+    url: /^(https:\/\/tinyurl\.com\/y2uuvskb|http:\/\/bit\.ly\/2kdckMn)$/,
+    file: /^assets\/[\w.-]+\.js$/,
+    why: "Dexie's error messages point to its docs; text only",
+  },
+  {
     url: /^https:\/\/bit\.ly\/wb-precache/,
     file: /workbox-[\w-]+\.js$/,
     why: 'Workbox warning message text',

@@ -68,3 +68,47 @@ test('choosing a folder through the seam scans it and lists the rejected files',
       .first(),
   ).toContainText(/DICOMDIR/);
 });
+
+test('the fallback folder input (other browsers) scans the chosen files', async ({ page }) => {
+  await page.goto('/');
+  await page.getByLabel('Or select a folder (other browsers)').setInputFiles(SAMPLES_DIR);
+  await expect(page.getByRole('heading', { name: 'Inventory', level: 1 })).toBeVisible({
+    timeout: 45_000,
+  });
+  await expect(page.getByRole('group', { name: 'Instances' })).toContainText(
+    /Instances\s*\d{2,}\s*found/,
+  );
+});
+
+test('a scanned folder can be scanned again (resumes) and forgotten', async ({ page }) => {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Try with sample data' }).click();
+  await expect(page.getByRole('heading', { name: 'Inventory', level: 1 })).toBeVisible({
+    timeout: 45_000,
+  });
+  await page
+    .getByRole('navigation', { name: 'Steps' })
+    .getByRole('link', { name: /^Intake/ })
+    .click();
+  const roots = page.getByRole('list', { name: 'Scanned so far' });
+  await expect(roots.getByRole('listitem')).toHaveCount(1);
+  await expect(roots.getByRole('listitem')).toContainText(
+    `${expected.instances} of ${expected.instances + expected.rejected.length + expected.directories.length} files indexed`,
+  );
+  await page.getByRole('button', { name: 'Scan Sample data again' }).click();
+  await expect(page.getByRole('heading', { name: 'Inventory', level: 1 })).toBeVisible({
+    timeout: 45_000,
+  });
+  await expect(page.getByRole('group', { name: 'Instances' })).toContainText(
+    new RegExp(`^Instances\\s*${expected.instances}\\s*found`),
+  );
+  await page
+    .getByRole('navigation', { name: 'Steps' })
+    .getByRole('link', { name: /^Intake/ })
+    .click();
+  await page.getByRole('button', { name: 'Forget Sample data' }).click();
+  await expect(page.getByRole('list', { name: 'Scanned so far' })).toHaveCount(0);
+  await expect(
+    page.getByRole('navigation', { name: 'Steps' }).getByRole('link', { name: 'Intake' }),
+  ).toBeVisible();
+});

@@ -100,7 +100,7 @@ describe('cleanroom export', () => {
 
   it('writes entries that parse, with checksums matching the manifest', async () => {
     const entries = new Map<string, Uint8Array>();
-    for await (const e of readZipEntries(new Blob([zipBytes]))) entries.set(e.name, await e.data());
+    for await (const e of readZipEntries(new Blob([new Uint8Array(zipBytes)]))) entries.set(e.name, await e.data());
     const manifest = JSON.parse(new TextDecoder().decode(entries.get('manifest.json')!));
     expect(manifest.files.length).toBeGreaterThan(0);
     for (const f of manifest.files) {
@@ -145,7 +145,7 @@ describe('cleanroom on real-world sample files', () => {
     expect(report.files.written + report.files.failed).toBe(report.files.selected);
     const zip = readdirSync(out).find((f) => f.endsWith('.zip'))!;
     let parsed = 0;
-    for await (const e of readZipEntries(new Blob([readFileSync(join(out, zip))]))) {
+    for await (const e of readZipEntries(new Blob([new Uint8Array(readFileSync(join(out, zip)))]))) {
       if (!e.name.endsWith('.dcm')) continue;
       await readDicomFile(await e.data());
       parsed++;

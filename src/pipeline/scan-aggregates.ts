@@ -167,7 +167,7 @@ export async function rebuildAggregates(
 ): Promise<Aggregates> {
   const records = await db.instances.toArray();
   const { instanceFlags, ...aggregates } = computeAggregates(records, expectations);
-  await setInstanceFlags(db, instanceFlags);
+  await setInstanceFlags(db, records, instanceFlags);
   await replaceAggregates(db, aggregates);
   return aggregates;
 }

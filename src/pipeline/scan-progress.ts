@@ -12,7 +12,7 @@ export interface ScanProgress {
   walkComplete: boolean;
   filesIndexed: number;
   filesRejected: number;
-  /** Already indexed by an earlier scan, with the same size and modification time: not read again. */
+  /** Indexed (or found not DICOM) by an earlier scan, same size and modification time: not read again. */
   filesSkipped: number;
   /** Head bytes read from disk. */
   bytesRead: number;

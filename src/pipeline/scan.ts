@@ -3,7 +3,7 @@
 // No DOM: the same function runs in the page (Web Worker pool, File System Access source) and in the
 // CLI (worker_threads pool, node:fs source). Only heads are read: 64 KiB first, more only when the
 // header is longer, the whole file at most. The store is the progress record: a file already
-// indexed with the same size and modification time is not read again, so a rerun resumes.
+// indexed (or found not DICOM) with the same size and modification time is not read again.
 import { seriesKeyOf, studyKeyOf, type InstanceRow } from '../core/inventory';
 import type { QaExpectations } from '../core/inventory/qa';
 import { patientKey } from '../core/deid/pseudonyms';
@@ -78,8 +78,11 @@ export interface ScanHandle {
 export const HEAD_BYTES = 64 * 1024;
 export const BATCH_FILES = 32;
 export const BATCH_BYTES = 8 * 1024 * 1024;
+/** Rejections that are facts about unchanged bytes: such a file is not read again by a rerun. */
+const FINAL_REJECTIONS = new Set(['not-dicom', 'dicomdir']);
 /** The head grows by this factor when the header is longer than what was read. */
 const HEAD_GROWTH = 4;
+const RUN_SAVE_INTERVAL_MS = 1000;
 
 interface Work {
   fileId: FileId;
@@ -167,6 +170,7 @@ async function runScan(
     let batch: Work[] = [];
     let batchHeadBytes = 0;
     let failure: unknown;
+    let lastRunSave = Date.now();
 
     const record = async (
       indexed: Array<{ work: Work; row: InstanceRow }>,
@@ -187,7 +191,11 @@ async function runScan(
       }
       counters.indexed += indexed.length;
       counters.rejected += rejected.length;
-      await saveRun();
+      // The run row is for the UI after a reload: once a second is enough.
+      if (Date.now() - lastRunSave >= RUN_SAVE_INTERVAL_MS) {
+        lastRunSave = Date.now();
+        await saveRun();
+      }
       counters.emit('reading');
     };
 
@@ -312,10 +320,11 @@ async function runScan(
       const lastModified =
         item.lastModified ?? (item.file as Blob & { lastModified?: number }).lastModified ?? 0;
       const previous = known.get(fileId);
+      const unchanged =
+        previous !== undefined && previous.size === size && previous.lastModified === lastModified;
       if (
-        previous?.state === 'indexed' &&
-        previous.size === size &&
-        previous.lastModified === lastModified
+        unchanged &&
+        (previous.state === 'indexed' || FINAL_REJECTIONS.has(previous.code ?? ''))
       ) {
         counters.skipped++;
         counters.emit('reading');

@@ -1,7 +1,7 @@
 // Repository of the aggregate tables (series, studies, patients) and of the per-instance QA flags.
 import type { CleanroomDb } from './db';
 import { bulkPutInBatches } from './batch';
-import type { FileId, PatientRow, SeriesRow, StudyRow } from './types';
+import type { FileId, InstanceRecord, PatientRow, SeriesRow, StudyRow } from './types';
 
 export interface Aggregates {
   series: SeriesRow[];
@@ -19,16 +19,26 @@ export async function replaceAggregates(db: CleanroomDb, aggregates: Aggregates)
   });
 }
 
-/** Stores recomputed QA flags; only rows whose flags changed are written. */
+/**
+ * Stores recomputed QA flags for the given instances (as read for the recomputation); only rows whose
+ * flags changed are written, and a row changed since it was read keeps its other fields.
+ */
 export async function setInstanceFlags(
   db: CleanroomDb,
+  records: readonly InstanceRecord[],
   flags: ReadonlyMap<FileId, string[]>,
-): Promise<void> {
-  await db.transaction('rw', db.instances, async () => {
-    await db.instances.toCollection().modify((row) => {
-      const next = flags.get(row.fileId) ?? [];
-      if (next.length !== row.flags.length || next.some((flag, i) => flag !== row.flags[i]))
-        row.flags = next;
-    });
+): Promise<number> {
+  const changed = records.filter((row) => {
+    const next = flags.get(row.fileId) ?? [];
+    return next.length !== row.flags.length || next.some((flag, i) => flag !== row.flags[i]);
   });
+  if (changed.length === 0) return 0;
+  await db.transaction('rw', db.instances, async () => {
+    const current = await db.instances.bulkGet(changed.map((row) => row.fileId));
+    const updated = current
+      .filter((row): row is InstanceRecord => row !== undefined)
+      .map((row) => ({ ...row, flags: flags.get(row.fileId) ?? [] }));
+    await bulkPutInBatches(db.instances, updated);
+  });
+  return changed.length;
 }

@@ -63,18 +63,23 @@ export function getFile(db: CleanroomDb, id: FileId): Promise<FileRow | undefine
   return db.files.get(id);
 }
 
-/** What a scan needs to decide whether a file can be skipped: id → size, lastModified, state. */
+export type StoredFileState = Pick<FileRow, 'size' | 'lastModified' | 'state' | 'code'>;
+
+/** What a scan needs to decide whether a file can be skipped: id → size, lastModified, state, code. */
 export async function fileStatesOfRoot(
   db: CleanroomDb,
   rootId: string,
-): Promise<Map<FileId, Pick<FileRow, 'size' | 'lastModified' | 'state'>>> {
-  const states = new Map<FileId, Pick<FileRow, 'size' | 'lastModified' | 'state'>>();
-  await db.files
-    .where('rootId')
-    .equals(rootId)
-    .each((file) => {
-      states.set(file.id, { size: file.size, lastModified: file.lastModified, state: file.state });
+): Promise<Map<FileId, StoredFileState>> {
+  const states = new Map<FileId, StoredFileState>();
+  // toArray (one getAll) rather than each (one cursor step per row): many times faster for big roots.
+  for (const file of await db.files.where('rootId').equals(rootId).toArray()) {
+    states.set(file.id, {
+      size: file.size,
+      lastModified: file.lastModified,
+      state: file.state,
+      code: file.code,
     });
+  }
   return states;
 }
 

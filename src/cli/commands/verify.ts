@@ -1,7 +1,101 @@
-// `cleanroom verify <zip-or-dir>... --report report.json [--recipe r.json]`: the organizer's checks.
-import { UsageError } from '../args';
+// `cleanroom verify <zip-or-dir>... --report report.json [--recipe r.json]`: the organizer's checks
+// of a received package, with no answer key. Exit 0 when it passes, 1 when it has findings.
+import { openAsBlob } from 'node:fs';
+import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { basename, join, relative, sep } from 'node:path';
+import { CliError, flagString, parseArgs, UsageError } from '../args';
+import { createProgress } from '../progress';
+import { describeFsError, loadRecipe } from '../session';
+import { blobSource, reportHtml, reportJson, verifyPackage, zipSource, type PackageEntry, type PackageSource } from '../../core/verify';
+
+/** A folder of loose files (an unpacked package, or another tool's output). */
+function folderSource(root: string, files: string[]): PackageSource {
+  return {
+    async *entries(): AsyncGenerator<PackageEntry> {
+      for (const path of files) {
+        const name = relative(root, path).split(sep).join('/');
+        const info = await stat(path);
+        yield { name, size: info.size, read: async () => new Uint8Array(await readFile(path)) };
+      }
+    },
+  };
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
+}
+
+/** One source over every argument: zip volumes in the order given, folders as loose files. */
+async function sourceOf(inputs: string[]): Promise<PackageSource> {
+  const zips: Blob[] = [];
+  const folders: { root: string; files: string[] }[] = [];
+  for (const input of inputs) {
+    let info;
+    try {
+      info = await stat(input);
+    } catch (error) {
+      throw new CliError(`cannot open ${input}: ${describeFsError(error)}`);
+    }
+    if (info.isDirectory()) folders.push({ root: input, files: await listFiles(input) });
+    else {
+      const blob = await openAsBlob(input);
+      // zipSource names a volume by its File name when it has one.
+      zips.push(new File([blob], basename(input)));
+    }
+  }
+  const sources = [...(zips.length > 0 ? [zipSource(zips)] : []), ...folders.map((f) => folderSource(f.root, f.files))];
+  return {
+    async *entries() {
+      for (const s of sources) yield* s.entries();
+    },
+  };
+}
 
 export async function runVerify(argv: string[]): Promise<number> {
-  if (argv.length === 0) throw new UsageError('verify takes one or more package zips or folders');
-  throw new UsageError('verify is not available yet');
+  const args = parseArgs(argv, {
+    report: { value: true, required: true },
+    recipe: { value: true },
+    html: { value: true },
+    'site-uid-root': { value: true },
+    seed: { value: true },
+    json: { value: false },
+    quiet: { value: false },
+  });
+  if (args.positionals.length === 0) throw new UsageError('verify takes one or more package zips or folders');
+  const recipePath = flagString(args, 'recipe');
+  const recipe = recipePath ? (await loadRecipe(recipePath)).recipe : undefined;
+  const seedText = flagString(args, 'seed');
+  const seed = seedText === undefined ? undefined : Number(seedText);
+  if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError(`--seed takes a whole number, not "${seedText}"`);
+  const source = await sourceOf(args.positionals);
+  const progress = createProgress(process.stderr, args.flags.has('quiet'));
+  const report = await verifyPackage(source, {
+    recipe,
+    siteUidRoots: flagString(args, 'site-uid-root')?.split(','),
+    sampleSeed: seed,
+    onProgress: (done, total) => progress.update({ step: 'verify', done, total }),
+  });
+  const out = flagString(args, 'report')!;
+  const html = flagString(args, 'html') ?? out.replace(/\.json$/i, '') + '.html';
+  try {
+    await writeFile(out, reportJson(report));
+    await writeFile(html, reportHtml(report));
+  } catch (error) {
+    throw new CliError(`cannot write the report: ${describeFsError(error)}`);
+  }
+  const failed = report.checks.filter((c) => c.status === 'fail');
+  const lines = [
+    `verify: ${report.verdict === 'pass' ? 'PASS' : 'FAIL'} — ${report.dicomFiles} DICOM files in ${report.files} entries`,
+    ...report.checks.map((c) => `  ${c.status.padEnd(13)} ${c.id}${c.counts.failed ? ` (${c.counts.failed} findings)` : ''}`),
+    `  wrote ${out} and ${html}`,
+  ];
+  progress.finish(lines.join('\n'));
+  if (args.flags.has('json')) {
+    process.stdout.write(`${JSON.stringify({ verdict: report.verdict, failedChecks: failed.map((c) => c.id), report: out, html })}\n`);
+  }
+  return report.verdict === 'pass' ? 0 : 1;
 }

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { tagForKeyword } from '../dicom/dictionary';
-import { bytesElement, getText, getUid, sequenceElement, textElement, uint16Element } from '../dicom/element';
+import {
+  bytesElement,
+  getText,
+  getUid,
+  sequenceElement,
+  textElement,
+  uint16Element,
+} from '../dicom/element';
 import { readDicom } from '../dicom/read';
 import type { DataElement, Dataset, DicomFile, Tag, VR } from '../dicom/types';
 import { writeDicomFile } from '../dicom/write';
@@ -125,7 +132,10 @@ function plantedDataset(p: Planted): Dataset {
         text('StudyInstanceUID', 'UI', STUDY_UID),
         seq(
           'ReferencedStudySequence',
-          item(text('ReferencedSOPClassUID', 'UI', '1.2.840.10008.3.1.2.3.1'), text('ReferencedSOPInstanceUID', 'UI', STUDY_UID)),
+          item(
+            text('ReferencedSOPClassUID', 'UI', '1.2.840.10008.3.1.2.3.1'),
+            text('ReferencedSOPInstanceUID', 'UI', STUDY_UID),
+          ),
         ),
       ),
     ),
@@ -138,7 +148,10 @@ function plantedDataset(p: Planted): Dataset {
         text('Date', 'DA', p.studyDate ?? '20200115'),
         seq(
           'ReferencedSOPSequence',
-          item(text('ReferencedSOPClassUID', 'UI', CT), text('ReferencedSOPInstanceUID', 'UI', p.sop)),
+          item(
+            text('ReferencedSOPClassUID', 'UI', CT),
+            text('ReferencedSOPInstanceUID', 'UI', p.sop),
+          ),
         ),
       ),
     ),
@@ -170,7 +183,11 @@ const PATIENT_A: Planted = {
   accession: 'ACC998877',
   age: '095Y',
 };
-const PATIENT_A2: Planted = { ...PATIENT_A, sop: '1.2.826.0.1.3680043.8.498.10001.1.2', studyDate: '20200116' };
+const PATIENT_A2: Planted = {
+  ...PATIENT_A,
+  sop: '1.2.826.0.1.3680043.8.498.10001.1.2',
+  studyDate: '20200116',
+};
 const PATIENT_B: Planted = {
   name: 'SMITHERSON^JOHNATHAN',
   id: 'MRN7770456',
@@ -185,16 +202,26 @@ async function contextFor(p: Planted, extra: Partial<DeidContext> = {}): Promise
     profile,
     secret: key,
     pseudonym: p.id === PATIENT_B.id ? 'SITE-000002' : 'SITE-000001',
-    dateShiftDays: await dateShiftForPatient(key, patientKey(p.id, 'GENERAL HOSP'), { min: -365, max: -30 }),
+    dateShiftDays: await dateShiftForPatient(key, patientKey(p.id, 'GENERAL HOSP'), {
+      min: -365,
+      max: -30,
+    }),
     identifiers: collectIdentifiers(plantedDataset(p)),
     ...extra,
   };
 }
 
-async function run(p: Planted, extra: Partial<DeidContext> = {}): Promise<{ result: DeidResult; bytes: Uint8Array }> {
+async function run(
+  p: Planted,
+  extra: Partial<DeidContext> = {},
+): Promise<{ result: DeidResult; bytes: Uint8Array }> {
   const file = fileOf(plantedDataset(p));
   const result = await deidentify(file, await contextFor(p, extra));
-  const bytes = writeDicomFile({ meta: result.meta, dataset: result.dataset, transferSyntaxUID: result.transferSyntaxUID });
+  const bytes = writeDicomFile({
+    meta: result.meta,
+    dataset: result.dataset,
+    transferSyntaxUID: result.transferSyntaxUID,
+  });
   return { result, bytes };
 }
 
@@ -219,7 +246,9 @@ describe('deidentify: patient identity', () => {
     const { result } = await run(PATIENT_A);
     expect(getText(result.dataset, tag('PatientName'))).toBe('SITE-000001');
     expect(getText(result.dataset, tag('PatientID'))).toBe('SITE-000001');
-    const rows = result.explain.filter((r) => r.keyword === 'PatientName' || r.keyword === 'PatientID');
+    const rows = result.explain.filter(
+      (r) => r.keyword === 'PatientName' || r.keyword === 'PatientID',
+    );
     expect(rows.map((r) => r.action)).toEqual(['pseudonym', 'pseudonym']);
     expect(rows[0].before).toBe('SMITHERSON^JOHNATHAN');
   });
@@ -255,14 +284,24 @@ describe('deidentify: UIDs', () => {
     expect(study).toMatch(/^2\.25\.\d+$/);
     expect(study).toBe(await remapUid(STUDY_UID, await secret));
     expect(getUid(two.dataset, tag('StudyInstanceUID'))).toBe(study);
-    expect(getUid(two.dataset, tag('SeriesInstanceUID'))).toBe(getUid(one.dataset, tag('SeriesInstanceUID')));
-    expect(getUid(two.dataset, tag('FrameOfReferenceUID'))).toBe(getUid(one.dataset, tag('FrameOfReferenceUID')));
-    expect(getUid(two.dataset, tag('SOPInstanceUID'))).not.toBe(getUid(one.dataset, tag('SOPInstanceUID')));
+    expect(getUid(two.dataset, tag('SeriesInstanceUID'))).toBe(
+      getUid(one.dataset, tag('SeriesInstanceUID')),
+    );
+    expect(getUid(two.dataset, tag('FrameOfReferenceUID'))).toBe(
+      getUid(one.dataset, tag('FrameOfReferenceUID')),
+    );
+    expect(getUid(two.dataset, tag('SOPInstanceUID'))).not.toBe(
+      getUid(one.dataset, tag('SOPInstanceUID')),
+    );
     const request = nested(one.dataset, 'RequestAttributesSequence');
     expect(getUid(request, tag('StudyInstanceUID'))).toBe(study);
     const referenced = nested(one.dataset, 'ContentSequence', 'ReferencedSOPSequence');
-    expect(getUid(referenced, tag('ReferencedSOPInstanceUID'))).toBe(getUid(one.dataset, tag('SOPInstanceUID')));
-    expect(getUid(one.meta, tag('MediaStorageSOPInstanceUID'))).toBe(getUid(one.dataset, tag('SOPInstanceUID')));
+    expect(getUid(referenced, tag('ReferencedSOPInstanceUID'))).toBe(
+      getUid(one.dataset, tag('SOPInstanceUID')),
+    );
+    expect(getUid(one.meta, tag('MediaStorageSOPInstanceUID'))).toBe(
+      getUid(one.dataset, tag('SOPInstanceUID')),
+    );
     expect(one.uidMap).toContainEqual([STUDY_UID, study]);
     expect(cache.get(STUDY_UID)).toBe(study);
   });
@@ -270,7 +309,12 @@ describe('deidentify: UIDs', () => {
   it('standard UIDs (SOPClassUID, ReferencedSOPClassUID, TransferSyntaxUID) never change', async () => {
     const { result } = await run(PATIENT_A);
     expect(getUid(result.dataset, tag('SOPClassUID'))).toBe(CT);
-    expect(getUid(nested(result.dataset, 'ContentSequence', 'ReferencedSOPSequence'), tag('ReferencedSOPClassUID'))).toBe(CT);
+    expect(
+      getUid(
+        nested(result.dataset, 'ContentSequence', 'ReferencedSOPSequence'),
+        tag('ReferencedSOPClassUID'),
+      ),
+    ).toBe(CT);
     expect(result.transferSyntaxUID).toBe('1.2.840.10008.1.2.1');
     expect(getUid(result.meta, tag('MediaStorageSOPClassUID'))).toBe(CT);
   });
@@ -303,7 +347,9 @@ describe('deidentify: dates', () => {
     const full = compileProfile({ ...OPTIONS, retainLongitudinal: 'full' });
     const kept = (await run(PATIENT_A, { profile: full })).result;
     expect(getText(kept.dataset, tag('StudyDate'))).toBe('20200115');
-    expect(getText(kept.dataset, tag('LongitudinalTemporalInformationModified'))).toBe('UNMODIFIED');
+    expect(getText(kept.dataset, tag('LongitudinalTemporalInformationModified'))).toBe(
+      'UNMODIFIED',
+    );
     const off = compileProfile({ ...OPTIONS, retainLongitudinal: 'off' });
     const basic = (await run(PATIENT_A, { profile: off })).result;
     const studyDate = getText(basic.dataset, tag('StudyDate'));
@@ -378,9 +424,12 @@ describe('deidentify: what is kept and removed', () => {
   it('clean descriptors mask the patient identifiers in descriptions, at any depth', async () => {
     const { result } = await run(PATIENT_A);
     expect(getText(result.dataset, tag('StudyDescription'))).toBe('CT CHEST for ***');
-    expect(getText(nested(result.dataset, 'RequestAttributesSequence'), tag('RequestedProcedureDescription'))).toBe(
-      'Chest CT ***',
-    );
+    expect(
+      getText(
+        nested(result.dataset, 'RequestAttributesSequence'),
+        tag('RequestedProcedureDescription'),
+      ),
+    ).toBe('Chest CT ***');
   });
 
   it('removed elements have rows in the listing, with the value before', async () => {
@@ -395,7 +444,10 @@ describe('deidentify: what is kept and removed', () => {
   it('pixel data passes through when the input was read in full, and is absent from a header-only read', async () => {
     const full = (await run(PATIENT_A)).result;
     expect(full.dataset.get(0x7fe00010)?.bytes).toEqual(new Uint8Array([1, 0, 2, 0, 3, 0, 4, 0]));
-    const bytes = writeDicomFile({ dataset: plantedDataset(PATIENT_A), transferSyntaxUID: '1.2.840.10008.1.2.1' });
+    const bytes = writeDicomFile({
+      dataset: plantedDataset(PATIENT_A),
+      transferSyntaxUID: '1.2.840.10008.1.2.1',
+    });
     const header = readDicom(bytes, { untilPixelData: true });
     const result = await deidentify(header, await contextFor(PATIENT_A));
     expect(result.dataset.has(0x7fe00010)).toBe(false);
@@ -415,7 +467,9 @@ describe('deidentify: marks and meta', () => {
     expect(values).toContain('113107');
     expect(getText(codes[0], tag('CodingSchemeDesignator'))).toBe('DCM');
     expect(getText(codes[0], tag('CodeMeaning'))).toBe('Basic Application Confidentiality Profile');
-    expect(getText(result.dataset, tag('LongitudinalTemporalInformationModified'))).toBe('MODIFIED');
+    expect(getText(result.dataset, tag('LongitudinalTemporalInformationModified'))).toBe(
+      'MODIFIED',
+    );
   });
 
   it('file meta: our implementation, the new SOP instance, no source AE title', async () => {
@@ -431,9 +485,17 @@ describe('deidentify: marks and meta', () => {
     expect(result.meta.has(0x00020016)).toBe(false);
     expect(getUid(result.meta, tag('ImplementationClassUID'))).toMatch(/^2\.25\./);
     expect(getText(result.meta, tag('ImplementationVersionName'))).toBe('CLEANROOM_0_1');
-    const out = readDicom(writeDicomFile({ meta: result.meta, dataset: result.dataset, transferSyntaxUID: result.transferSyntaxUID }));
+    const out = readDicom(
+      writeDicomFile({
+        meta: result.meta,
+        dataset: result.dataset,
+        transferSyntaxUID: result.transferSyntaxUID,
+      }),
+    );
     expect(out.meta.has(0x00020016)).toBe(false);
-    expect(getUid(out.meta, tag('MediaStorageSOPInstanceUID'))).toBe(getUid(out.dataset, tag('SOPInstanceUID')));
+    expect(getUid(out.meta, tag('MediaStorageSOPInstanceUID'))).toBe(
+      getUid(out.dataset, tag('SOPInstanceUID')),
+    );
   });
 });
 
@@ -445,11 +507,16 @@ describe('deidentify: character sets', () => {
       const bytes = Uint8Array.from(value, (c) => c.charCodeAt(0));
       return bytes.length % 2 ? Uint8Array.from([...bytes, 0x20]) : bytes;
     };
-    ds.set(tag('SeriesDescription'), bytesElement(tag('SeriesDescription'), 'LO', latin('Tête thorax')));
+    ds.set(
+      tag('SeriesDescription'),
+      bytesElement(tag('SeriesDescription'), 'LO', latin('Tête thorax')),
+    );
     ds.set(tag('PatientName'), bytesElement(tag('PatientName'), 'PN', latin('MÜLLER^JÜRGEN')));
     const result = await deidentify(fileOf(ds), await contextFor(PATIENT_A));
     expect(getText(result.dataset, tag('SpecificCharacterSet'))).toBe('ISO_IR 192');
-    expect(new TextDecoder().decode(result.dataset.get(tag('SeriesDescription'))!.bytes).trimEnd()).toBe('Tête thorax');
+    expect(
+      new TextDecoder().decode(result.dataset.get(tag('SeriesDescription'))!.bytes).trimEnd(),
+    ).toBe('Tête thorax');
     expect(getText(result.dataset, tag('SeriesDescription'))).toBe('Tête thorax');
     expect(result.warnings).toContain('character set converted from ISO_IR 100 to ISO_IR 192');
     expect(result.explain.find((r) => r.keyword === 'PatientName')?.before).toBe('MÜLLER^JÜRGEN');
@@ -469,7 +536,11 @@ describe('deidentify: overrides', () => {
       { path: 'BodyPartExamined', action: 'remove' },
       { path: 'ConvolutionKernel', value: 'NOT THIS ONE', action: 'remove' },
       { path: 'Manufacturer', value: 'ACME MEDICAL', action: 'blank' },
-      { path: 'RequestAttributesSequence > RequestedProcedureDescription', action: 'replace', replacement: 'CHEST CT' },
+      {
+        path: 'RequestAttributesSequence > RequestedProcedureDescription',
+        action: 'replace',
+        replacement: 'CHEST CT',
+      },
       { path: '(0019,xx23) "GEMS_ACQU_01"', action: 'remove' },
       { path: 'KVP', action: 'accept' },
     ];
@@ -477,7 +548,12 @@ describe('deidentify: overrides', () => {
     expect(getText(result.dataset, tag('SeriesDescription'))).toBe('AXIAL');
     expect(getText(result.dataset, tag('ConvolutionKernel'))).toBe('STANDARD');
     expect(getText(result.dataset, tag('Manufacturer'))).toBe('');
-    expect(getText(nested(result.dataset, 'RequestAttributesSequence'), tag('RequestedProcedureDescription'))).toBe('CHEST CT');
+    expect(
+      getText(
+        nested(result.dataset, 'RequestAttributesSequence'),
+        tag('RequestedProcedureDescription'),
+      ),
+    ).toBe('CHEST CT');
     expect(result.dataset.has(0x00191023)).toBe(false);
     expect(result.dataset.has(0x0019109e)).toBe(true);
     expect(getText(result.dataset, tag('KVP'))).toBe('120');
@@ -491,7 +567,16 @@ describe('deidentify: the written file', () => {
     for (const p of [PATIENT_A, PATIENT_B]) {
       const { bytes } = await run(p);
       const written = latin1(bytes).toUpperCase();
-      for (const phi of [...PHI_STRINGS, p.name, p.id, p.birth, STUDY_UID, SERIES_UID, FOR_UID, p.sop]) {
+      for (const phi of [
+        ...PHI_STRINGS,
+        p.name,
+        p.id,
+        p.birth,
+        STUDY_UID,
+        SERIES_UID,
+        FOR_UID,
+        p.sop,
+      ]) {
         expect(written, phi).not.toContain(phi.toUpperCase());
       }
       const reread = readDicom(bytes);

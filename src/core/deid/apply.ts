@@ -18,7 +18,13 @@ import {
 } from '../dicom/types';
 import type { Action, ElementRule, Profile } from '../profile/types';
 import { capAge, shiftDate, shiftDateTime } from './dates';
-import { canonicalSegment, describeValue, pathSegment, type ExplainAction, type ExplainRow } from './explain';
+import {
+  canonicalSegment,
+  describeValue,
+  pathSegment,
+  type ExplainAction,
+  type ExplainRow,
+} from './explain';
 import { collectIdentifiers } from './identifiers';
 import { findOverride, indexOverrides, type Override } from './overrides';
 import { shortIdentifier } from './pseudonyms';
@@ -139,7 +145,8 @@ function planCharset(file: DicomFile, ctx: DeidContext): string | undefined {
   if (foreign) return foreign.join('\\');
   if (sets[0].includes(UTF8)) return undefined;
   const newText = [ctx.pseudonym, ...(ctx.overrides ?? []).map((o) => o.replacement ?? '')];
-  if (newText.some((t) => /[^\x00-\x7f]/.test(t)) || hasEightBitText(file.dataset)) return 'the default repertoire';
+  if (newText.some((t) => /[\u0080-\uffff]/.test(t)) || hasEightBitText(file.dataset))
+    return 'the default repertoire';
   return undefined;
 }
 
@@ -153,7 +160,9 @@ function effectiveVr(el: DataElement): VR {
 /** True when a value's bytes are printable text (a private UN element that holds a string). */
 function isPrintable(bytes: Uint8Array | undefined): boolean {
   if (!bytes || bytes.length === 0) return false;
-  for (const byte of bytes) if ((byte < 0x20 && byte !== 0 && byte !== 0x0a && byte !== 0x0d) || byte === 0x7f) return false;
+  for (const byte of bytes)
+    if ((byte < 0x20 && byte !== 0 && byte !== 0x0a && byte !== 0x0d) || byte === 0x7f)
+      return false;
   return true;
 }
 
@@ -186,7 +195,10 @@ class Rebuild {
 
   /** The patient's identifiers, with this file's own, built on the first C action that needs them. */
   private identifierTokens(): TokenSet {
-    this.tokens ??= mergeTokenSets(this.ctx.identifiers ?? [], collectIdentifiers(this.file.dataset));
+    this.tokens ??= mergeTokenSets(
+      this.ctx.identifiers ?? [],
+      collectIdentifiers(this.file.dataset),
+    );
     return this.tokens;
   }
 
@@ -205,7 +217,8 @@ class Rebuild {
     const out: Dataset = new Map();
     const creators = new Map<Tag, string>();
     for (const el of src.values()) {
-      if (isPrivateCreator(el.tag) && el.bytes) creators.set(el.tag, textValue(el, charsets, 'LO').trim());
+      if (isPrivateCreator(el.tag) && el.bytes)
+        creators.set(el.tag, textValue(el, charsets, 'LO').trim());
     }
     const keptCreators = new Set<Tag>();
     const tags = [...src.keys()].sort((a, b) => a - b);
@@ -213,7 +226,8 @@ class Rebuild {
       const el = src.get(tag)!;
       if (isPrivateCreator(tag)) continue;
       if (place.tags.length === 0 && MARK_TAGS.has(tag)) continue; // replaced by our marks
-      const creatorTag = isPrivateTag(tag) && tagElement(tag) >= 0x1000 ? this.creatorTagOf(tag) : undefined;
+      const creatorTag =
+        isPrivateTag(tag) && tagElement(tag) >= 0x1000 ? this.creatorTagOf(tag) : undefined;
       const creator = creatorTag === undefined ? undefined : creators.get(creatorTag);
       const written = await this.element(el, place, charsets, creator);
       if (written) {
@@ -228,7 +242,9 @@ class Rebuild {
       if (written) out.set(creatorTag, written);
       this.row(place, el, creator, charsets, written, {
         action: kept ? 'K' : 'X',
-        reason: kept ? 'private creator of kept private elements' : 'private creator with no kept element',
+        reason: kept
+          ? 'private creator of kept private elements'
+          : 'private creator with no kept element',
       });
     }
     return out;
@@ -254,7 +270,15 @@ class Rebuild {
       ...(keyword ? { keyword } : {}),
       vr: el.vr,
       before: describeValue(el, charsets, this.littleEndian),
-      ...(written ? { after: describeValue(written, written === el ? charsets : this.outCharsets(charsets), this.littleEndian) } : {}),
+      ...(written
+        ? {
+            after: describeValue(
+              written,
+              written === el ? charsets : this.outCharsets(charsets),
+              this.littleEndian,
+            ),
+          }
+        : {}),
       action: outcome.action,
       reason: outcome.reason,
     });
@@ -279,7 +303,11 @@ class Rebuild {
     } else if (tagGroup(tag) === 0x0002) {
       outcome = { action: 'X', reason: 'file meta element inside the data set' };
     } else if (tag === PIXEL_DATA && place.tags.length === 0) {
-      outcome = { element: el, action: 'K', reason: 'pixel data passes through unchanged (pixel rules run separately)' };
+      outcome = {
+        element: el,
+        action: 'K',
+        reason: 'pixel data passes through unchanged (pixel rules run separately)',
+      };
     } else if (isPrivateTag(tag) && creator === undefined) {
       outcome = { action: 'X', reason: 'private element without a private creator' };
     } else {
@@ -295,7 +323,12 @@ class Rebuild {
     return outcome.element;
   }
 
-  private async act(el: DataElement, rule: ElementRule, place: Place, charsets: string[]): Promise<Outcome> {
+  private async act(
+    el: DataElement,
+    rule: ElementRule,
+    place: Place,
+    charsets: string[],
+  ): Promise<Outcome> {
     const { action, reason } = rule;
     const vr = effectiveVr(el);
     // PatientName and PatientID become the pseudonym at the top level whatever the table says (RSNA
@@ -327,7 +360,8 @@ class Rebuild {
       return { action: 'X', reason: `${reason}; an encapsulated value cannot be modified` };
     }
     if ((el.tag === ACCESSION_NUMBER || el.tag === STUDY_ID) && action !== 'K') {
-      if (this.ctx.identifierReplacement === 'empty') return { element: this.empty(el, vr), action: 'Z', reason };
+      if (this.ctx.identifierReplacement === 'empty')
+        return { element: this.empty(el, vr), action: 'Z', reason };
       const original = textValue(el, charsets, vr);
       const kind = el.tag === ACCESSION_NUMBER ? 'AccessionNumber' : 'StudyID';
       const value = await shortIdentifier(kind, original, this.ctx.secret);
@@ -370,14 +404,19 @@ class Rebuild {
       const trimmed = trimUid(uid);
       if (trimmed !== news[i] && trimmed !== '') this.uidPairs.set(trimmed, news[i]);
     });
-    if (remapped === original) return { element: el, action, reason: `${reason}; standard UID, unchanged` };
+    if (remapped === original)
+      return { element: el, action, reason: `${reason}; standard UID, unchanged` };
     return { element: textElement(el.tag, 'UI', remapped), action, reason };
   }
 
   private dummy(el: DataElement, vr: VR, reason: string): Outcome {
     const text = dummyText(vr);
     if (text !== undefined) return { element: this.newText(el.tag, vr, text), action: 'D', reason };
-    return { element: { tag: el.tag, vr, bytes: dummyBytes(vr, el.bytes?.length ?? 0) }, action: 'D', reason };
+    return {
+      element: { tag: el.tag, vr, bytes: dummyBytes(vr, el.bytes?.length ?? 0) },
+      action: 'D',
+      reason,
+    };
   }
 
   private shift(el: DataElement, vr: VR, reason: string, charsets: string[]): Outcome {
@@ -386,9 +425,17 @@ class Rebuild {
     const shifted = vr === 'DA' ? shiftDate(original, days) : shiftDateTime(original, days);
     if (shifted === undefined) {
       this.warn(`malformed ${vr} in ${this.where(el.tag)} could not be shifted and was emptied`);
-      return { element: this.empty(el, vr), action: 'Z', reason: `${reason}; malformed value emptied` };
+      return {
+        element: this.empty(el, vr),
+        action: 'Z',
+        reason: `${reason}; malformed value emptied`,
+      };
     }
-    return { element: this.newText(el.tag, vr, shifted), action: 'shift', reason: `${reason}; shifted by the patient's date shift` };
+    return {
+      element: this.newText(el.tag, vr, shifted),
+      action: 'shift',
+      reason: `${reason}; shifted by the patient's date shift`,
+    };
   }
 
   private age(el: DataElement, action: Action, reason: string, charsets: string[]): Outcome {
@@ -396,13 +443,27 @@ class Rebuild {
     const capped = capAge(original);
     if (capped === undefined) {
       this.warn(`malformed AS in ${this.where(el.tag)} was emptied`);
-      return { element: this.empty(el, 'AS'), action: 'Z', reason: `${reason}; malformed age emptied` };
+      return {
+        element: this.empty(el, 'AS'),
+        action: 'Z',
+        reason: `${reason}; malformed age emptied`,
+      };
     }
     if (capped === original.trim()) return { element: el, action, reason };
-    return { element: this.newText(el.tag, 'AS', capped), action: 'C', reason: `${reason}; ages over 89 written as 090Y` };
+    return {
+      element: this.newText(el.tag, 'AS', capped),
+      action: 'C',
+      reason: `${reason}; ages over 89 written as 090Y`,
+    };
   }
 
-  private clean(el: DataElement, vr: VR, action: Action, reason: string, charsets: string[]): Outcome | Promise<Outcome> {
+  private clean(
+    el: DataElement,
+    vr: VR,
+    action: Action,
+    reason: string,
+    charsets: string[],
+  ): Outcome | Promise<Outcome> {
     if (vr === 'DA' || vr === 'DT') {
       const mode = this.ctx.profile.options.retainLongitudinal;
       if (mode === 'modified') return this.shift(el, vr, reason, charsets);
@@ -425,13 +486,26 @@ class Rebuild {
     return this.keep(el, vr, action, reason, charsets);
   }
 
-  private keep(el: DataElement, vr: VR, action: Action, reason: string, charsets: string[]): Outcome {
-    if ((vr === 'DA' || vr === 'DT') && this.ctx.profile.options.retainLongitudinal === 'modified') {
+  private keep(
+    el: DataElement,
+    vr: VR,
+    action: Action,
+    reason: string,
+    charsets: string[],
+  ): Outcome {
+    if (
+      (vr === 'DA' || vr === 'DT') &&
+      this.ctx.profile.options.retainLongitudinal === 'modified'
+    ) {
       return this.shift(el, vr, reason, charsets);
     }
     if (vr === 'AS') return this.age(el, action, reason, charsets);
     if (el.tag === SPECIFIC_CHARACTER_SET && this.convertFrom !== undefined) {
-      return { element: textElement(el.tag, 'CS', UTF8), action, reason: `${reason}; converted to UTF-8` };
+      return {
+        element: textElement(el.tag, 'CS', UTF8),
+        action,
+        reason: `${reason}; converted to UTF-8`,
+      };
     }
     if (isPrivateTag(el.tag) && (CLEANABLE_VRS.has(vr) || (vr === 'UN' && isPrintable(el.bytes)))) {
       // A safe-listed private attribute may still be free text: mask the patient's identifiers in it.
@@ -450,7 +524,13 @@ class Rebuild {
 
   /** The element as it was, or re-encoded to UTF-8 when the output's character set changes. */
   private keepText(el: DataElement, charsets: string[], vr: VR): DataElement {
-    if (this.convertFrom === undefined || !CHARSET_VRS.has(vr) || !el.bytes || isPlainAscii(el.bytes)) return el;
+    if (
+      this.convertFrom === undefined ||
+      !CHARSET_VRS.has(vr) ||
+      !el.bytes ||
+      isPlainAscii(el.bytes)
+    )
+      return el;
     return { tag: el.tag, vr, bytes: encodeText(textValue(el, charsets, vr), vr) };
   }
 
@@ -483,10 +563,19 @@ class Rebuild {
         };
       case 'replace':
         if (!isText) {
-          this.warn(`override 'replace' cannot write a ${vr} value in ${this.where(el.tag)}: removed instead`);
-          return { action: 'override', reason: 'recipe override: replace (not possible for this VR, removed)' };
+          this.warn(
+            `override 'replace' cannot write a ${vr} value in ${this.where(el.tag)}: removed instead`,
+          );
+          return {
+            action: 'override',
+            reason: 'recipe override: replace (not possible for this VR, removed)',
+          };
         }
-        return { element: this.newText(el.tag, vr, found.replacement ?? ''), action: 'override', reason: 'recipe override: replace' };
+        return {
+          element: this.newText(el.tag, vr, found.replacement ?? ''),
+          action: 'override',
+          reason: 'recipe override: replace',
+        };
     }
   }
 }
@@ -504,7 +593,9 @@ export async function deidentify(file: DicomFile, ctx: DeidContext): Promise<Dei
   if (sopClassUID === MEDIA_STORAGE_DIRECTORY || sopClassUID === '') {
     throw new DeidError(
       'not-an-instance',
-      sopClassUID === '' ? 'The file has no SOPClassUID (0008,0016): not a composite instance.' : 'The file is a DICOMDIR, not an instance.',
+      sopClassUID === ''
+        ? 'The file has no SOPClassUID (0008,0016): not a composite instance.'
+        : 'The file is a DICOMDIR, not an instance.',
     );
   }
   const convertFrom = planCharset(file, ctx);
@@ -513,7 +604,10 @@ export async function deidentify(file: DicomFile, ctx: DeidContext): Promise<Dei
   if (convertFrom !== undefined) {
     const had = file.dataset.get(SPECIFIC_CHARACTER_SET);
     dataset.set(SPECIFIC_CHARACTER_SET, textElement(SPECIFIC_CHARACTER_SET, 'CS', UTF8));
-    if (!had || !rebuild.explain.some((r) => r.tag === SPECIFIC_CHARACTER_SET && r.after !== undefined)) {
+    if (
+      !had ||
+      !rebuild.explain.some((r) => r.tag === SPECIFIC_CHARACTER_SET && r.after !== undefined)
+    ) {
       rebuild.explain.push({
         path: 'SpecificCharacterSet',
         tag: SPECIFIC_CHARACTER_SET,
@@ -532,7 +626,8 @@ export async function deidentify(file: DicomFile, ctx: DeidContext): Promise<Dei
     dataset.set(element.tag, element);
     rebuild.explain.push(row);
   }
-  if (getUid(dataset, SOP_INSTANCE_UID) === undefined) rebuild.warnings.add('(0008,0018) SOPInstanceUID is missing');
+  if (getUid(dataset, SOP_INSTANCE_UID) === undefined)
+    rebuild.warnings.add('(0008,0018) SOPInstanceUID is missing');
   const meta = await buildFileMeta(file, dataset, ctx.secret, ctx.uidCache, rebuild.explain);
   return {
     meta,

@@ -11,11 +11,11 @@ describe('crosswalkCsv', () => {
       ['say "hi"', 'x'],
     ]);
     expect(csv).toBe(
-      'id_old,id_new\r\n1.2.2,2.25.8\r\n1.2.3,2.25.9\r\n"DOE^JOHN, JR",SITE-000001\r\n"say ""hi""",x\r\n',
+      'id_old,id_new\n1.2.2,2.25.8\n1.2.3,2.25.9\n"DOE^JOHN, JR",SITE-000001\n"say ""hi""",x\n',
     );
   });
 
   it('crosswalk: an empty map is just the header', () => {
-    expect(crosswalkCsv([])).toBe('id_old,id_new\r\n');
+    expect(crosswalkCsv([])).toBe('id_old,id_new\n');
   });
 });

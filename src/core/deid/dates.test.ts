@@ -15,7 +15,8 @@ describe('date shift per patient', () => {
 
   it('date shift: differs between patients (over many, almost all distinct)', async () => {
     const shifts = new Set<number>();
-    for (let i = 0; i < 50; i++) shifts.add(await dateShiftForPatient(await secret, `\\P${i}`, { min: -3650, max: 3650 }));
+    for (let i = 0; i < 50; i++)
+      shifts.add(await dateShiftForPatient(await secret, `\\P${i}`, { min: -3650, max: 3650 }));
     expect(shifts.size).toBeGreaterThan(45);
   });
 
@@ -41,7 +42,8 @@ describe('shiftDate (DA)', () => {
     const a = shiftDate('20200110', days)!;
     const b = shiftDate('20200415', days)!;
     const span = (x: string, y: string): number =>
-      (Date.UTC(+y.slice(0, 4), +y.slice(4, 6) - 1, +y.slice(6)) - Date.UTC(+x.slice(0, 4), +x.slice(4, 6) - 1, +x.slice(6))) /
+      (Date.UTC(+y.slice(0, 4), +y.slice(4, 6) - 1, +y.slice(6)) -
+        Date.UTC(+x.slice(0, 4), +x.slice(4, 6) - 1, +x.slice(6))) /
       86_400_000;
     expect(span(a, b)).toBe(span('20200110', '20200415'));
   });

@@ -46,7 +46,11 @@ function shiftYmd(ymd: string, days: number): string | undefined {
   const date = new Date(0);
   date.setUTCFullYear(year, month - 1, day);
   // A date that does not round-trip (20230231 rolls over to March) is malformed.
-  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
+  if (
+    date.getUTCFullYear() !== year ||
+    date.getUTCMonth() !== month - 1 ||
+    date.getUTCDate() !== day
+  ) {
     return undefined;
   }
   const shifted = new Date(date.getTime() + days * DAY_MS);
@@ -106,7 +110,8 @@ export function shiftDateTime(value: string, days: number): string | undefined {
     const match = /^(\d{4})(\d{2})?(\d{2})?(.*)$/.exec(part);
     if (!match) return undefined;
     const rest = match[4];
-    if (rest !== '' && !/^(\d{2}(\d{2}(\d{2}(\.\d{1,6})?)?)?)?([+-]\d{4})?$/.test(rest)) return undefined;
+    if (rest !== '' && !/^(\d{2}(\d{2}(\d{2}(\.\d{1,6})?)?)?)?([+-]\d{4})?$/.test(rest))
+      return undefined;
     if ((match[2] === undefined || match[3] === undefined) && rest !== '') return undefined;
     const ymd = match[1] + (match[2] ?? '01') + (match[3] ?? '01');
     const shifted = shiftYmd(ymd, days);
@@ -130,6 +135,8 @@ export function capAge(value: string): string | undefined {
   const match = /^(\d{3})([DWMY])$/.exec(age);
   if (!match) return undefined;
   const count = Number(match[1]);
-  const years = { D: count / 365.25, W: (count * 7) / 365.25, M: count / 12, Y: count }[match[2] as 'D' | 'W' | 'M' | 'Y'];
+  const years = { D: count / 365.25, W: (count * 7) / 365.25, M: count / 12, Y: count }[
+    match[2] as 'D' | 'W' | 'M' | 'Y'
+  ];
   return years > AGE_CAP_YEARS ? '090Y' : age;
 }

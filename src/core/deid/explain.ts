@@ -3,7 +3,14 @@
 import { keywordForTag } from '../dicom/dictionary';
 import { getNumbers } from '../dicom/element';
 import { decodeText } from '../dicom/text';
-import { formatTag, isPrivateTag, tagElement, type DataElement, type Tag, type VR } from '../dicom/types';
+import {
+  formatTag,
+  isPrivateTag,
+  tagElement,
+  type DataElement,
+  type Tag,
+  type VR,
+} from '../dicom/types';
 import type { Action } from '../profile/types';
 import { TEXT_VRS } from './values';
 
@@ -50,7 +57,8 @@ export function describeValue(el: DataElement, charsets: string[], littleEndian:
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const tags: string[] = [];
     for (let off = 0; off < bytes.length; off += 4) {
-      const tag = ((view.getUint16(off, littleEndian) << 16) | view.getUint16(off + 2, littleEndian)) >>> 0;
+      const tag =
+        ((view.getUint16(off, littleEndian) << 16) | view.getUint16(off + 2, littleEndian)) >>> 0;
       tags.push(formatTag(tag));
     }
     return tags.join('\\');
@@ -60,7 +68,8 @@ export function describeValue(el: DataElement, charsets: string[], littleEndian:
 
 /** One segment of an element path: the keyword, the tag for unknown public tags, tag and creator for private ones. */
 export function pathSegment(tag: Tag, privateCreator?: string): string {
-  if (isPrivateTag(tag)) return privateCreator === undefined ? formatTag(tag) : `${formatTag(tag)} "${privateCreator}"`;
+  if (isPrivateTag(tag))
+    return privateCreator === undefined ? formatTag(tag) : `${formatTag(tag)} "${privateCreator}"`;
   return keywordForTag(tag) ?? formatTag(tag);
 }
 
@@ -71,12 +80,15 @@ export function pathSegment(tag: Tag, privateCreator?: string): string {
  */
 export function canonicalSegment(tag: Tag, privateCreator?: string): string {
   const formatted = formatTag(tag);
-  if (!isPrivateTag(tag) || privateCreator === undefined || tagElement(tag) < 0x1000) return formatted;
+  if (!isPrivateTag(tag) || privateCreator === undefined || tagElement(tag) < 0x1000)
+    return formatted;
   return `${formatted.slice(0, 6)}xx${formatted.slice(8)} "${privateCreator}"`;
 }
 
 /** Counts of rows per action, for the review summary of one file. */
-export function summarizeExplain(rows: readonly ExplainRow[]): Partial<Record<ExplainAction, number>> {
+export function summarizeExplain(
+  rows: readonly ExplainRow[],
+): Partial<Record<ExplainAction, number>> {
   const counts: Partial<Record<ExplainAction, number>> = {};
   for (const row of rows) counts[row.action] = (counts[row.action] ?? 0) + 1;
   return counts;

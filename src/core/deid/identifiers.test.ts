@@ -22,7 +22,9 @@ const dataset = ds(
   el('StationName', 'SH', 'CTROOM7'),
   el('ReferringPhysicianName', 'PN', 'HOUSE^GREGORY'),
   el('StudyDescription', 'LO', 'CT CHEST'),
-  sequenceElement(tagForKeyword('OtherPatientIDsSequence')!, [ds(el('PatientID', 'LO', 'NESTED4455'))]),
+  sequenceElement(tagForKeyword('OtherPatientIDsSequence')!, [
+    ds(el('PatientID', 'LO', 'NESTED4455')),
+  ]),
   sequenceElement(tagForKeyword('ContentSequence')!, [ds(el('PersonName', 'PN', 'WILSON^JAMES'))]),
 );
 
@@ -68,7 +70,11 @@ describe('collectIdentifiers', () => {
   it('identifier tokens: text is decoded with the data set character set', () => {
     const latin = ds(
       el('SpecificCharacterSet', 'CS', 'ISO_IR 100'),
-      bytesElement(tagForKeyword('PatientName')!, 'PN', Uint8Array.from('MÜLLER^JÖRG ', (c) => c.charCodeAt(0))),
+      bytesElement(
+        tagForKeyword('PatientName')!,
+        'PN',
+        Uint8Array.from('MÜLLER^JÖRG ', (c) => c.charCodeAt(0)),
+      ),
     );
     const tokens = collectIdentifiers(latin);
     expect(tokens.has('MÜLLER')).toBe(true);
@@ -78,7 +84,10 @@ describe('collectIdentifiers', () => {
 
   it('C action scrubbing: a description naming the patient in any birth date form is masked', () => {
     const tokens = collectIdentifiers(dataset);
-    const { text, hits } = scrubText('Johnathan Smitherson, DOB 03/12/1961, MRN 5550123, Dr House', tokens);
+    const { text, hits } = scrubText(
+      'Johnathan Smitherson, DOB 03/12/1961, MRN 5550123, Dr House',
+      tokens,
+    );
     expect(text).toBe('***, DOB ***, MRN ***, Dr ***');
     expect(hits).toBe(4);
   });

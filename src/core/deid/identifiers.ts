@@ -3,12 +3,20 @@
 import { tagForKeyword } from '../dicom/dictionary';
 import { decodeText, charsetsOf } from '../dicom/text';
 import type { Dataset, Tag } from '../dicom/types';
-import { dateTokens, idTokens, mergeTokenSets, nameTokens, placeTokens, type TokenSet } from './tokens';
+import {
+  dateTokens,
+  idTokens,
+  mergeTokenSets,
+  nameTokens,
+  placeTokens,
+  type TokenSet,
+} from './tokens';
 
 export { findTokens, mergeTokenSets, scrubText, SCRUB_MASK, type TokenSet } from './tokens';
 
 /** What an identifier token stood for (the review ranking shows it; never the token in logs). */
-export type IdentifierKind = 'name' | 'id' | 'birth date' | 'accession' | 'institution' | 'address' | 'station';
+export type IdentifierKind =
+  'name' | 'id' | 'birth date' | 'accession' | 'institution' | 'address' | 'station';
 
 /** One token with its kind, the shape the review ranking consumes. */
 export interface IdentifierToken {
@@ -31,7 +39,13 @@ const SOURCES: Record<Exclude<IdentifierKind, 'name'>, string[]> & { name: strin
   'birth date': ['PatientBirthDate'],
   accession: ['AccessionNumber'],
   institution: ['InstitutionName', 'InstitutionalDepartmentName'],
-  address: ['InstitutionAddress', 'PatientAddress', 'ReferringPhysicianAddress', 'CountryOfResidence', 'RegionOfResidence'],
+  address: [
+    'InstitutionAddress',
+    'PatientAddress',
+    'ReferringPhysicianAddress',
+    'CountryOfResidence',
+    'RegionOfResidence',
+  ],
   station: ['StationName'],
 };
 

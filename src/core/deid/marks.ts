@@ -1,8 +1,17 @@
 // The de-identification marks (PS3.15 E.1.1, PS3.3 C.12.1) and the new file meta group we write.
 
 import { getUid, sequenceElement, textElement, bytesElement } from '../dicom/element';
-import { CLEANROOM_IMPLEMENTATION_CLASS_UID, CLEANROOM_IMPLEMENTATION_VERSION_NAME } from '../dicom/write';
-import { formatTag, type DataElement, type Dataset, type DicomFile, type Tag } from '../dicom/types';
+import {
+  CLEANROOM_IMPLEMENTATION_CLASS_UID,
+  CLEANROOM_IMPLEMENTATION_VERSION_NAME,
+} from '../dicom/write';
+import {
+  formatTag,
+  type DataElement,
+  type Dataset,
+  type DicomFile,
+  type Tag,
+} from '../dicom/types';
 import type { Profile } from '../profile/types';
 import { describeValue, type ExplainRow } from './explain';
 import { remapUid, type UidCache } from './uids';
@@ -42,7 +51,10 @@ function loValues(description: string): string[] {
  * non-zero number of days, UNMODIFIED when they were kept (full dates, or a shift of 0), REMOVED
  * when the basic profile's actions removed or replaced them.
  */
-export function longitudinalMark(profile: Profile, dateShiftDays: number): 'MODIFIED' | 'UNMODIFIED' | 'REMOVED' {
+export function longitudinalMark(
+  profile: Profile,
+  dateShiftDays: number,
+): 'MODIFIED' | 'UNMODIFIED' | 'REMOVED' {
   switch (profile.options.retainLongitudinal) {
     case 'modified':
       return dateShiftDays !== 0 ? 'MODIFIED' : 'UNMODIFIED';
@@ -69,7 +81,12 @@ export function buildMarks(
       ]),
   );
   const marks: [string, DataElement, string, string][] = [
-    ['PatientIdentityRemoved', textElement(PATIENT_IDENTITY_REMOVED, 'CS', 'YES'), 'YES', 'PS3.15 E.1.1: identity removed'],
+    [
+      'PatientIdentityRemoved',
+      textElement(PATIENT_IDENTITY_REMOVED, 'CS', 'YES'),
+      'YES',
+      'PS3.15 E.1.1: identity removed',
+    ],
     [
       'DeidentificationMethod',
       textElement(DEIDENTIFICATION_METHOD, 'LO', loValues(profile.methodDescription).join('\\')),
@@ -84,7 +101,11 @@ export function buildMarks(
     ],
     [
       'LongitudinalTemporalInformationModified',
-      textElement(LONGITUDINAL_TEMPORAL_INFORMATION_MODIFIED, 'CS', longitudinalMark(profile, dateShiftDays)),
+      textElement(
+        LONGITUDINAL_TEMPORAL_INFORMATION_MODIFIED,
+        'CS',
+        longitudinalMark(profile, dateShiftDays),
+      ),
       longitudinalMark(profile, dateShiftDays),
       'PS3.15 E.3.6: what happened to dates and times',
     ],
@@ -128,10 +149,12 @@ export async function buildFileMeta(
   uidCache: UidCache | undefined,
   explain: ExplainRow[],
 ): Promise<Dataset> {
-  const sopClass = getUid(dataset, SOP_CLASS_UID) || getUid(file.meta, MEDIA_STORAGE_SOP_CLASS_UID) || '';
+  const sopClass =
+    getUid(dataset, SOP_CLASS_UID) || getUid(file.meta, MEDIA_STORAGE_SOP_CLASS_UID) || '';
   const metaInstance = getUid(file.meta, MEDIA_STORAGE_SOP_INSTANCE_UID);
   const sopInstance =
-    getUid(dataset, SOP_INSTANCE_UID) || (metaInstance ? await remapUid(metaInstance, secret, uidCache) : '');
+    getUid(dataset, SOP_INSTANCE_UID) ||
+    (metaInstance ? await remapUid(metaInstance, secret, uidCache) : '');
   const elements: [string, DataElement, string, ExplainRow['action'], string][] = [
     [
       'FileMetaInformationVersion',
@@ -140,7 +163,13 @@ export async function buildFileMeta(
       'added',
       'file meta: version 00\\01',
     ],
-    ['MediaStorageSOPClassUID', textElement(MEDIA_STORAGE_SOP_CLASS_UID, 'UI', sopClass), sopClass, 'K', 'file meta: the SOP class'],
+    [
+      'MediaStorageSOPClassUID',
+      textElement(MEDIA_STORAGE_SOP_CLASS_UID, 'UI', sopClass),
+      sopClass,
+      'K',
+      'file meta: the SOP class',
+    ],
     [
       'MediaStorageSOPInstanceUID',
       textElement(MEDIA_STORAGE_SOP_INSTANCE_UID, 'UI', sopInstance),

@@ -2,19 +2,15 @@
 
 import { tagForKeyword } from '../dicom/dictionary';
 import { formatTag } from '../dicom/types';
+import type { Override } from '../profile/recipe';
 
 /**
- * A reviewer's decision from the recipe, applied after the profile: 'replace' writes `replacement`,
- * 'blank' writes a zero-length value (or an empty sequence), 'remove' drops the element, 'accept'
- * keeps the value as the profile gives it and records that a person accepted it. `value`, when set,
- * limits the override to elements whose value (before or after the profile) equals it exactly.
+ * The recipe's reviewer decisions (core/profile recipe.ts), applied after the profile: 'replace'
+ * writes `replacement`, 'blank' a zero-length value (or an empty sequence), 'remove' drops the
+ * element, 'accept' keeps the profile's value and records that a person accepted it. `value`, when
+ * set, limits the override to elements whose value before or after the profile equals it.
  */
-export interface Override {
-  path: string;
-  value?: string;
-  action: 'accept' | 'replace' | 'blank' | 'remove';
-  replacement?: string;
-}
+export type { Override };
 
 const TAG_SEGMENT = /^\(([0-9A-Fa-f]{4}),([0-9A-Fa-fxX]{2})([0-9A-Fa-f]{2})\)(?:\s+"(.*)")?$/;
 
@@ -30,7 +26,8 @@ function canonicalOverrideSegment(segment: string): string | undefined {
     const group = match[1].toUpperCase();
     const isPrivate = (parseInt(group, 16) & 1) === 1;
     const creator = match[4];
-    if (isPrivate && creator !== undefined) return `(${group},xx${match[3].toUpperCase()}) "${creator.trim()}"`;
+    if (isPrivate && creator !== undefined)
+      return `(${group},xx${match[3].toUpperCase()}) "${creator.trim()}"`;
     return `(${group},${match[2].toUpperCase()}${match[3].toUpperCase()})`;
   }
   const tag = tagForKeyword(text);
@@ -38,7 +35,9 @@ function canonicalOverrideSegment(segment: string): string | undefined {
 }
 
 /** Overrides indexed by canonical path ('(0040,0275) > (0032,1060)'); paths that name nothing are dropped. */
-export function indexOverrides(overrides: readonly Override[] | undefined): Map<string, Override[]> {
+export function indexOverrides(
+  overrides: readonly Override[] | undefined,
+): Map<string, Override[]> {
   const index = new Map<string, Override[]>();
   for (const override of overrides ?? []) {
     const segments = override.path.split('>').map(canonicalOverrideSegment);
@@ -60,5 +59,10 @@ export function findOverride(
 ): Override | undefined {
   return index
     .get(canonicalPath)
-    ?.find((o) => o.value === undefined || o.value.trim() === before?.trim() || o.value.trim() === after?.trim());
+    ?.find(
+      (o) =>
+        o.value === undefined ||
+        o.value.trim() === before?.trim() ||
+        o.value.trim() === after?.trim(),
+    );
 }

@@ -32,7 +32,12 @@ describe('pseudonyms', () => {
 
   it('pseudonym numbering: patients already assigned keep their number; new ones follow', async () => {
     const assigned = new Map([['\\OLD', { n: 5 }]]);
-    const result = await assignPseudonyms(['\\OLD', '\\NEW1', '\\NEW2'], 'S{n:3}', await secret, assigned);
+    const result = await assignPseudonyms(
+      ['\\OLD', '\\NEW1', '\\NEW2'],
+      'S{n:3}',
+      await secret,
+      assigned,
+    );
     expect(result.get('\\OLD')).toEqual({ n: 5, pseudonym: 'S005' });
     expect([result.get('\\NEW1')!.n, result.get('\\NEW2')!.n].sort()).toEqual([6, 7]);
   });

@@ -7,8 +7,10 @@ import { digestToHex, hmacText } from './keyed-hash';
  * number zero-padded to W digits ('SITE-{n:6}', 42 → 'SITE-000042').
  */
 export function formatPseudonym(pattern: string, n: number): string {
-  if (!Number.isInteger(n) || n < 0) throw new RangeError('pseudonym number must be a non-negative integer');
-  if (!/\{n(?::\d+)?\}/.test(pattern)) throw new RangeError('pseudonym pattern has no {n} placeholder');
+  if (!Number.isInteger(n) || n < 0)
+    throw new RangeError('pseudonym number must be a non-negative integer');
+  if (!/\{n(?::\d+)?\}/.test(pattern))
+    throw new RangeError('pseudonym pattern has no {n} placeholder');
   return pattern.replace(/\{n(?::(\d+))?\}/g, (_all, width?: string) =>
     String(n).padStart(width === undefined ? 0 : Number(width), '0'),
   );
@@ -43,9 +45,14 @@ export async function assignPseudonyms(
   }
   const fresh = [...new Set(keys)].filter((key) => !result.has(key));
   const ranked = await Promise.all(
-    fresh.map(async (key) => ({ key, rank: digestToHex(await hmacText(secret, `pseudonym-order:${key}`)) })),
+    fresh.map(async (key) => ({
+      key,
+      rank: digestToHex(await hmacText(secret, `pseudonym-order:${key}`)),
+    })),
   );
-  ranked.sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  ranked.sort((a, b) =>
+    a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0,
+  );
   for (const { key } of ranked) {
     result.set(key, { n: next, pseudonym: formatPseudonym(pattern, next) });
     next++;
@@ -60,7 +67,11 @@ export type ShortIdentifierKind = 'AccessionNumber' | 'StudyID';
  * A 16-character uppercase hex value (fits SH) derived from HMAC(secret, kind + ':' + value):
  * the same original gives the same replacement in every file of the run, so studies still group.
  */
-export async function shortIdentifier(kind: ShortIdentifierKind, value: string, secret: CryptoKey): Promise<string> {
+export async function shortIdentifier(
+  kind: ShortIdentifierKind,
+  value: string,
+  secret: CryptoKey,
+): Promise<string> {
   const original = value.replace(/[\0 ]+$/, '').trim();
   if (original === '') return '';
   const digest = await hmacText(secret, `${kind}:${original}`);

@@ -1,25 +1,47 @@
 import { describe, expect, it } from 'vitest';
-import { dateTokens, findTokens, idTokens, mergeTokenSets, nameTokens, placeTokens, scrubText } from './tokens';
+import {
+  dateTokens,
+  findTokens,
+  idTokens,
+  mergeTokenSets,
+  nameTokens,
+  placeTokens,
+  scrubText,
+} from './tokens';
 
 describe('identifier tokens', () => {
   it('name tokens: family, given and middle parts, not prefixes or suffixes', () => {
     const tokens = nameTokens('Smith-Jones^John^Quincy^Dr^Jr');
-    expect(tokens).toEqual(expect.arrayContaining(['SMITH-JONES', 'SMITH', 'JONES', 'JOHN', 'QUINCY']));
+    expect(tokens).toEqual(
+      expect.arrayContaining(['SMITH-JONES', 'SMITH', 'JONES', 'JOHN', 'QUINCY']),
+    );
     expect(tokens).not.toContain('DR');
     expect(tokens).not.toContain('JR');
   });
 
   it('name tokens: diacritic-free forms are added', () => {
-    expect(nameTokens('Müller^Jürgen')).toEqual(expect.arrayContaining(['MÜLLER', 'MULLER', 'JURGEN']));
+    expect(nameTokens('Müller^Jürgen')).toEqual(
+      expect.arrayContaining(['MÜLLER', 'MULLER', 'JURGEN']),
+    );
   });
 
   it('ID tokens: as written, without separators, without leading zeros', () => {
-    expect(idTokens('00-123-456')).toEqual(expect.arrayContaining(['00-123-456', '00123456', '123456']));
+    expect(idTokens('00-123-456')).toEqual(
+      expect.arrayContaining(['00-123-456', '00123456', '123456']),
+    );
   });
 
   it('birth date tokens: the usual ways of writing a date', () => {
     const tokens = dateTokens('19610312');
-    for (const form of ['19610312', '1961-03-12', '12/03/1961', '03/12/1961', '12.03.1961', '12 MAR 1961', 'MARCH 12, 1961']) {
+    for (const form of [
+      '19610312',
+      '1961-03-12',
+      '12/03/1961',
+      '03/12/1961',
+      '12.03.1961',
+      '12 MAR 1961',
+      'MARCH 12, 1961',
+    ]) {
       expect(tokens).toContain(form);
     }
     expect(dateTokens('not a date')).toEqual([]);
@@ -33,10 +55,19 @@ describe('identifier tokens', () => {
 });
 
 describe('scrubText', () => {
-  const tokens = mergeTokenSets(nameTokens('DOE^JANE'), nameTokens('WINTERBOTTOM'), idTokens('MRN778899'), dateTokens('19610312'), nameTokens('LI^WU'));
+  const tokens = mergeTokenSets(
+    nameTokens('DOE^JANE'),
+    nameTokens('WINTERBOTTOM'),
+    idTokens('MRN778899'),
+    dateTokens('19610312'),
+    nameTokens('LI^WU'),
+  );
 
   it('scrub: replaces every occurrence, case-insensitively, and counts hits', () => {
-    const { text, hits } = scrubText('CT for jane Doe (mrn778899), born 12 Mar 1961; Doe again', tokens);
+    const { text, hits } = scrubText(
+      'CT for jane Doe (mrn778899), born 12 Mar 1961; Doe again',
+      tokens,
+    );
     expect(text).toBe('CT for *** (***), born ***; *** again');
     expect(hits).toBe(4);
   });
@@ -50,7 +81,10 @@ describe('scrubText', () => {
 
   it('scrub: date forms with flexible spacing and clean text stays as is', () => {
     expect(scrubText('DOB: March 12,  1961.', tokens).text).toBe('DOB: ***.');
-    expect(scrubText('Chest PA and lateral', tokens)).toEqual({ text: 'Chest PA and lateral', hits: 0 });
+    expect(scrubText('Chest PA and lateral', tokens)).toEqual({
+      text: 'Chest PA and lateral',
+      hits: 0,
+    });
   });
 
   it('find tokens: spans in order', () => {

@@ -60,10 +60,16 @@ export function nameTokens(value: string): string[] {
         addToken(tokens, part);
         for (const piece of part.split(/[\s\-,.]+/)) addToken(tokens, piece);
       }
-      const full = [given, middle, family].filter((p) => p.trim() !== '').join(' ');
-      if (full.includes(' ')) addToken(tokens, full);
-      const reversed = [family, given, middle].filter((p) => p.trim() !== '').join(' ');
-      if (reversed.includes(' ')) addToken(tokens, reversed);
+      // Whole names as text writes them, so one mask covers 'John Smith' rather than two.
+      for (const order of [
+        [given, middle, family],
+        [given, family],
+        [family, given, middle],
+        [family, given],
+      ]) {
+        const full = order.filter((p) => p.trim() !== '').join(' ');
+        if (full.includes(' ')) addToken(tokens, full);
+      }
     }
   }
   return [...tokens];
@@ -91,7 +97,12 @@ export function idTokens(value: string): string[] {
  * without leading zeros. A value that is not a date gives no tokens.
  */
 export function dateTokens(value: string): string[] {
-  const match = /^(\d{4})(\d{2})(\d{2})$/.exec(value.replace(/[\0 ]+$/, '').trim().replace(/[-./]/g, ''));
+  const match = /^(\d{4})(\d{2})(\d{2})$/.exec(
+    value
+      .replace(/[\0 ]+$/, '')
+      .trim()
+      .replace(/[-./]/g, ''),
+  );
   if (!match) return [];
   const [, y, mm, dd] = match;
   const m = String(Number(mm));
@@ -157,12 +168,18 @@ function escapeRegExp(value: string): string {
 function tokenPattern(tokens: TokenSet): RegExp | null {
   const cached = patternCache.get(tokens);
   if (cached !== undefined) return cached;
-  const sorted = [...tokens].filter((t) => t.length > 0).sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+  const sorted = [...tokens]
+    .filter((t) => t.length > 0)
+    .sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
   let pattern: RegExp | null = null;
   if (sorted.length > 0) {
     const alternatives = sorted.map((token) => {
-      const body = escapeRegExp(token).replace(/,? /g, (sep) => (sep.startsWith(',') ? ',?[\\s^]*' : '[\\s^,]+'));
-      return token.length < WHOLE_WORD_BELOW ? `(?<![\\p{L}\\p{N}])${body}(?![\\p{L}\\p{N}])` : body;
+      const body = escapeRegExp(token).replace(/,? /g, (sep) =>
+        sep.startsWith(',') ? ',?[\\s^]*' : '[\\s^,]+',
+      );
+      return token.length < WHOLE_WORD_BELOW
+        ? `(?<![\\p{L}\\p{N}])${body}(?![\\p{L}\\p{N}])`
+        : body;
     });
     pattern = new RegExp(alternatives.join('|'), 'giu');
   }
@@ -185,7 +202,11 @@ export function findTokens(text: string, tokens: TokenSet): { start: number; end
  * Replaces every occurrence of every token (case-insensitive; whole words only for short tokens)
  * with the mask. `hits` counts the replacements; it never says what was found.
  */
-export function scrubText(value: string, tokens: TokenSet, mask: string = SCRUB_MASK): { text: string; hits: number } {
+export function scrubText(
+  value: string,
+  tokens: TokenSet,
+  mask: string = SCRUB_MASK,
+): { text: string; hits: number } {
   const spans = findTokens(value, tokens);
   if (spans.length === 0) return { text: value, hits: 0 };
   let text = '';

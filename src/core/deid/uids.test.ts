@@ -27,7 +27,9 @@ describe('remapUid', () => {
 
   it('UID remap: never changes standard UIDs (1.2.840.10008.*) or empty values', async () => {
     expect(isStandardUid('1.2.840.10008.5.1.4.1.1.2')).toBe(true);
-    expect(await remapUid('1.2.840.10008.5.1.4.1.1.2', await secretA)).toBe('1.2.840.10008.5.1.4.1.1.2');
+    expect(await remapUid('1.2.840.10008.5.1.4.1.1.2', await secretA)).toBe(
+      '1.2.840.10008.5.1.4.1.1.2',
+    );
     expect(await remapUid('1.2.840.10008.1.2.1\0', await secretA)).toBe('1.2.840.10008.1.2.1');
     expect(await remapUid('', await secretA)).toBe('');
   });

@@ -17,7 +17,6 @@ export function isStandardUid(uid: string): boolean {
   return STANDARD_UID_ROOTS.some((root) => uid.startsWith(root));
 }
 
-
 /**
  * '2.25.' + the decimal of the first 128 bits of HMAC-SHA-256(secret, uid): at most 44 characters,
  * the same for the same secret, and not computable from the original without the secret.
@@ -35,7 +34,11 @@ export async function remapUid(uid: string, secret: CryptoKey, cache?: UidCache)
 }
 
 /** Remaps every value of a multi-valued UI string ('\\'-separated), keeping the value order. */
-export async function remapUidList(value: string, secret: CryptoKey, cache?: UidCache): Promise<string> {
+export async function remapUidList(
+  value: string,
+  secret: CryptoKey,
+  cache?: UidCache,
+): Promise<string> {
   const parts = trimUid(value).split('\\');
   const remapped = await Promise.all(parts.map((part) => remapUid(part, secret, cache)));
   return remapped.join('\\');

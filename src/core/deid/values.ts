@@ -31,7 +31,15 @@ export const CHARSET_VRS: ReadonlySet<VR> = new Set(['SH', 'LO', 'ST', 'LT', 'UT
 export const CLEANABLE_VRS: ReadonlySet<VR> = new Set(['SH', 'LO', 'ST', 'LT', 'UT', 'PN', 'UC']);
 
 /** The longest value (in characters) a VR allows (PS3.5 Table 6.2-1); absent = no limit that matters here. */
-const MAX_CHARS: Partial<Record<VR, number>> = { SH: 16, LO: 64, PN: 64, ST: 1024, LT: 10240, CS: 16, AE: 16 };
+const MAX_CHARS: Partial<Record<VR, number>> = {
+  SH: 16,
+  LO: 64,
+  PN: 64,
+  ST: 1024,
+  LT: 10240,
+  CS: 16,
+  AE: 16,
+};
 
 /** The dummy a D action writes: non-empty and valid for the VR (PS3.15 E.1: "consistent with the VR"). */
 export function dummyText(vr: VR): string | undefined {
@@ -89,5 +97,7 @@ export function isPlainAscii(bytes: Uint8Array): boolean {
 
 /** True for Specific Character Set values that mean ASCII or UTF-8 (no conversion needed). */
 export function isAsciiOrUtf8(charsets: readonly string[]): boolean {
-  return charsets.every((term) => ['', 'ISO_IR 6', 'ISO 2022 IR 6', 'ISO_IR 192'].includes(term.trim()));
+  return charsets.every((term) =>
+    ['', 'ISO_IR 6', 'ISO 2022 IR 6', 'ISO_IR 192'].includes(term.trim()),
+  );
 }

@@ -9,58 +9,13 @@ const SEQUENCE_DELIMITATION = 0xfffee0dd;
 export const UNDEFINED_LENGTH = 0xffffffff;
 const PIXEL_REPRESENTATION = 0x00280103;
 
-export const KNOWN_VRS = new Set<string>([
-  'AE',
-  'AS',
-  'AT',
-  'CS',
-  'DA',
-  'DS',
-  'DT',
-  'FD',
-  'FL',
-  'IS',
-  'LO',
-  'LT',
-  'OB',
-  'OD',
-  'OF',
-  'OL',
-  'OV',
-  'OW',
-  'PN',
-  'SH',
-  'SL',
-  'SQ',
-  'SS',
-  'ST',
-  'SV',
-  'TM',
-  'UC',
-  'UI',
-  'UL',
-  'UN',
-  'UR',
-  'US',
-  'UT',
-  'UV',
-]);
+export const KNOWN_VRS = new Set<string>(
+  'AE AS AT CS DA DS DT FD FL IS LO LT OB OD OF OL OV OW PN SH SL SQ SS ST SV TM UC UI UL UN UR US UT UV'.split(
+    ' ',
+  ),
+);
 /** VRs with 2 reserved bytes and a 32-bit length in explicit VR (PS3.5 7.1.2). */
-const LONG_VRS = new Set<string>([
-  'OB',
-  'OD',
-  'OF',
-  'OL',
-  'OV',
-  'OW',
-  'SQ',
-  'UC',
-  'UN',
-  'UR',
-  'UT',
-  'SV',
-  'UV',
-]);
+const LONG_VRS = new Set<string>('OB OD OF OL OV OW SQ UC UN UR UT SV UV'.split(' '));
 
 export interface Encoding {
   explicitVR: boolean;

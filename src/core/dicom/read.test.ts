@@ -1,5 +1,4 @@
 // Tests of readDicom/readDicomFile: fixtures built byte by byte in code, and every sample file's expected outcome.
-/* eslint-disable no-restricted-imports -- tests run in Node: they read test-data/ and start dcmdump */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';

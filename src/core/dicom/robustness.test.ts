@@ -1,5 +1,4 @@
 // Property tests: truncated, bit-flipped and length-corrupted files either parse or throw DicomReadError, quickly.
-/* eslint-disable no-restricted-imports -- tests run in Node: they read test-data/ and start dcmdump */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';

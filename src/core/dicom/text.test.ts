@@ -1,5 +1,4 @@
 // Tests of text decoding by Specific Character Set (fixtures after PS3.5 Annexes H, I, J and K) and of UTF-8 encoding.
-/* eslint-disable no-restricted-imports -- tests run in Node: they read test-data/ and start dcmdump */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,4 @@
 // Tests of writeDataset/writeDicomFile/writeDicomHeader: rules on small data sets, round trips of every sample, dcmjs and dcmdump as independent readers.
-/* eslint-disable no-restricted-imports -- tests run in Node: they read test-data/ and start dcmdump */
 import { spawnSync } from 'node:child_process';
 import {
   existsSync,

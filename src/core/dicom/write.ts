@@ -11,40 +11,9 @@ const ITEM = 0xfffee000;
 const ITEM_DELIMITATION = 0xfffee00d;
 const SEQUENCE_DELIMITATION = 0xfffee0dd;
 const UNDEFINED_LENGTH = 0xffffffff;
-const LONG_VRS = new Set<string>([
-  'OB',
-  'OD',
-  'OF',
-  'OL',
-  'OV',
-  'OW',
-  'SQ',
-  'UC',
-  'UN',
-  'UR',
-  'UT',
-  'SV',
-  'UV',
-]);
+const LONG_VRS = new Set<string>('OB OD OF OL OV OW SQ UC UN UR UT SV UV'.split(' '));
 /** VRs padded with a space to even length; the rest (binary, UI) with NUL (PS3.5 6.2). */
-const SPACE_PADDED = new Set<string>([
-  'AE',
-  'AS',
-  'CS',
-  'DA',
-  'DS',
-  'DT',
-  'IS',
-  'LO',
-  'LT',
-  'PN',
-  'SH',
-  'ST',
-  'TM',
-  'UC',
-  'UR',
-  'UT',
-]);
+const SPACE_PADDED = new Set<string>('AE AS CS DA DS DT IS LO LT PN SH ST TM UC UR UT'.split(' '));
 
 type Encoding = Pick<Syntax, 'explicitVR' | 'littleEndian'>;
 const IMPLICIT_LE: Encoding = { explicitVR: false, littleEndian: true };

@@ -70,6 +70,18 @@ export const ALLOW_LIST: readonly AllowListGroup[] = [
     ],
   },
   {
+    // PS3.3 C.8.6.1 SC Equipment: ConversionType is Type 1 in every secondary capture IOD.
+    name: 'secondary capture equipment',
+    keywords: [
+      'ConversionType',
+      'SecondaryCaptureDeviceManufacturer',
+      'SecondaryCaptureDeviceManufacturerModelName',
+      'SecondaryCaptureDeviceSoftwareVersions',
+      'VideoImageFormatAcquired',
+      'DigitalImageFormatAcquired',
+    ],
+  },
+  {
     // PS3.3 C.7.6.1 General Image (ImageComments, dates, references are in the table).
     name: 'general image',
     keywords: [

@@ -1,5 +1,4 @@
 // A package written by the real de-identification engine from the repository's sample files passes verification.
-// eslint-disable-next-line no-restricted-imports -- the test reads sample files from the repository
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { deidentify } from '../deid/apply';

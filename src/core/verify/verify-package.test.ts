@@ -18,6 +18,7 @@ import { reportHtml } from './report-html';
 import { reportJson } from './report-json';
 import { blobSource, zipSource } from './source';
 import type { CheckId, VerifyOptions, VerifyReport } from './types';
+import { replaceCheck } from './verdict';
 import { verifyPackage } from './verify-package';
 
 // ---- fixtures: a small de-identified-looking package, built in code ---------------------------
@@ -176,6 +177,8 @@ interface Entry {
 interface PackageChanges {
   /** Change an instance's dataset before it is written (the manifest then lists the changed file). */
   dataset?: (i: Instance, d: Dataset) => void;
+  /** Extra file meta elements for an instance. */
+  meta?: (i: Instance) => Dataset | undefined;
   /** Change entry bytes after the manifest was built. */
   after?: (entries: Entry[]) => Entry[];
   /** Leave files out of the package and the manifest. */
@@ -193,7 +196,12 @@ async function buildEntries(changes: PackageChanges = {}): Promise<Entry[]> {
     if (changes.drop?.includes(i.path)) continue;
     const dataset = image(i);
     changes.dataset?.(i, dataset);
-    const data = writeDicomFile({ dataset, transferSyntaxUID: EXPLICIT_LE });
+    const meta = changes.meta?.(i);
+    const data = writeDicomFile({
+      ...(meta ? { meta } : {}),
+      dataset,
+      transferSyntaxUID: EXPLICIT_LE,
+    });
     entries.push({ name: i.path, data });
     files.push({
       path: i.path,
@@ -552,6 +560,15 @@ describe('verifyPackage: altered copies', () => {
     expect(message).toContain('ReferencedImageSequence');
   });
 
+  it('elements-allowed: a file meta element a de-identifier does not write fails', async () => {
+    const report = await verifyZip({
+      meta: (i) =>
+        i === SC1 ? ds(text('SourceApplicationEntityTitle', 'AE', 'ST_MARYS_PACS')) : undefined,
+    });
+    const message = expectOnlyFailure(report, 'elements-allowed', SC1.path);
+    expect(message).toContain('SourceApplicationEntityTitle (0002,0016) holding "ST_MARYS_PACS"');
+  });
+
   it('every-file-parses: a listed entry that is not DICOM fails at its path', async () => {
     const garbage = encoder.encode('not a DICOM file at all');
     const entries = await buildEntries();
@@ -761,6 +778,29 @@ describe('verifyPackage: visual sample and OCR queue', () => {
     const ocr = report.checks.find((c) => c.id === 'pixels-ocr')!;
     expect(ocr.status).toBe('not-available');
     expect(ocr.counts.checked).toBe(3);
+  });
+});
+
+describe('replaceCheck (the OCR hook)', () => {
+  it('puts a check result in place and recomputes the verdict', async () => {
+    const report = await verifyZip();
+    const ocr = report.checks.find((c) => c.id === 'pixels-ocr')!;
+    const failed = replaceCheck(report, {
+      ...ocr,
+      status: 'fail',
+      counts: { checked: 3, failed: 1, warnings: 0 },
+      findings: [
+        {
+          check: 'pixels-ocr',
+          path: US1.path,
+          message: 'burned-in text: a name',
+          severity: 'fail',
+        },
+      ],
+    });
+    expect(failed.verdict).toBe('fail');
+    expect(failed.checks.map((c) => c.id)).toEqual(report.checks.map((c) => c.id));
+    expect(replaceCheck(report, { ...ocr, status: 'pass' }).verdict).toBe('pass');
   });
 });
 

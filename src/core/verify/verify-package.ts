@@ -1,7 +1,7 @@
 // The organizer's package verification: lists the package twice (documents, then every entry) and runs every check.
 import { getUid } from '../dicom/element';
 import { readDicomFile } from '../dicom/read';
-import { DicomReadError, type Tag } from '../dicom/types';
+import { DicomReadError, type DicomFile, type Tag } from '../dicom/types';
 import { indexRow } from '../inventory/index';
 import { sha256Hex } from '../package/sha256';
 import { ValueDump } from '../review/dump';
@@ -152,6 +152,48 @@ export async function verifyPackage(
   let dicomFiles = 0;
   let done = 0;
 
+  /** Every per-file check of one parsed DICOM entry. */
+  const inspect = (path: string, file: DicomFile, size: number): void => {
+    const visits = walkFile(file);
+    const sopClassUID =
+      getUid(file.dataset, SOP_CLASS_UID) ?? getUid(file.meta, MEDIA_STORAGE_SOP_CLASS_UID) ?? '';
+    const row = indexRow(file, path, { fileSize: size });
+
+    if (profile !== undefined) {
+      checkElements(
+        path,
+        visits,
+        sopClassUID,
+        profile,
+        r['elements-allowed'],
+        r['private-elements-safe'],
+      );
+    }
+    checkIdentityMarks(path, file.dataset, profile, r['identity-removed']);
+    checkUids(path, visits, sopClassUID, siteRoots, retainUIDs, r['uids-pseudonymous']);
+    studies.add(path, row.StudyInstanceUID, row.PatientID, row.PatientName);
+    references.addFile(
+      path,
+      visits,
+      sopClassUID,
+      getUid(file.dataset, SOP_INSTANCE_UID),
+      row.hasPixelData,
+    );
+    const pseudonym = pseudonymOf(
+      recipe.recipe !== undefined,
+      studies,
+      row.PatientID,
+      row.PatientName,
+    );
+    dump.add(valueOccurrences(visits, file.syntax.littleEndian), {
+      tokens: [],
+      ...(pseudonym !== undefined ? { pseudonym } : {}),
+      example: path,
+    });
+    const image = imageRecord(row, path);
+    if (image) images.push(image);
+  };
+
   for await (const entry of source.entries()) {
     done++;
     if (entry.unreadable !== undefined) {
@@ -200,45 +242,13 @@ export async function verifyPackage(
       continue;
     }
     dicomFiles++;
-    const path = entry.name;
-    const visits = walkFile(file);
-    const sopClassUID =
-      getUid(file.dataset, SOP_CLASS_UID) ?? getUid(file.meta, MEDIA_STORAGE_SOP_CLASS_UID) ?? '';
-    const row = indexRow(file, path, { fileSize: data.length });
-
-    if (profile !== undefined) {
-      checkElements(
-        path,
-        visits,
-        sopClassUID,
-        profile,
-        r['elements-allowed'],
-        r['private-elements-safe'],
-      );
+    try {
+      inspect(entry.name, file, data.length);
+    } catch (error) {
+      // A bug or a value no check foresaw must not stop the run: the file is reported instead.
+      const name = error instanceof Error ? error.name : 'error';
+      r['every-file-parses'].add(entry.name, `Read as DICOM, but could not be checked (${name}).`);
     }
-    checkIdentityMarks(path, file.dataset, profile, r['identity-removed']);
-    checkUids(path, visits, sopClassUID, siteRoots, retainUIDs, r['uids-pseudonymous']);
-    studies.add(path, row.StudyInstanceUID, row.PatientID, row.PatientName);
-    references.addFile(
-      path,
-      visits,
-      sopClassUID,
-      getUid(file.dataset, SOP_INSTANCE_UID),
-      row.hasPixelData,
-    );
-    const pseudonym = pseudonymOf(
-      recipe.recipe !== undefined,
-      studies,
-      row.PatientID,
-      row.PatientName,
-    );
-    dump.add(valueOccurrences(visits, file.syntax.littleEndian), {
-      tokens: [],
-      ...(pseudonym !== undefined ? { pseudonym } : {}),
-      example: path,
-    });
-    const image = imageRecord(row, path);
-    if (image) images.push(image);
     options.onProgress?.(done, docs.entryCount);
   }
 

@@ -48,16 +48,14 @@ describe('schema versions', () => {
     await v1.open();
     expect(v1.verno).toBe(1);
     await v1.table('roots').put({ id: 'r1', name: 'Folder', kind: 'picked', addedAt: 1 });
-    await v1
-      .table('files')
-      .put({
-        id: 'r1/a/b.dcm',
-        rootId: 'r1',
-        path: 'a/b.dcm',
-        size: 10,
-        lastModified: 2,
-        state: 'indexed',
-      });
+    await v1.table('files').put({
+      id: 'r1/a/b.dcm',
+      rootId: 'r1',
+      path: 'a/b.dcm',
+      size: 10,
+      lastModified: 2,
+      state: 'indexed',
+    });
     await v1.table('instances').bulkPut([
       {
         fileId: 'r1/a/b.dcm',

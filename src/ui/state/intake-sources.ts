@@ -1,5 +1,14 @@
 // Turns what the user gave (a picked folder, files from the fallback input, a drop, the sample) into a scan request.
-import { filesFromInput, pickDirectory, walkDirectory, writeSampleToOpfs } from './platform-shim';
+import {
+  directoryHandleFromDrop,
+  ensurePermission,
+  filesFromDrop,
+  filesFromInput,
+  pickDirectory,
+  walkDirectory,
+  writeSampleToOpfs,
+} from '../../platform/browser';
+import type { RootRow } from '../../store';
 import type { ScanRequest } from './scan.svelte';
 
 /** The sample set always scans into this root, so trying it twice resumes instead of doubling it. */
@@ -50,4 +59,15 @@ export async function requestFromSample(): Promise<ScanRequest> {
     rootId: SAMPLE_ROOT_ID,
     walk: () => walkDirectory(handle),
   };
+}
+
+/**
+ * Scans a stored root again (resumes: unchanged files are skipped). A kept folder handle asks for
+ * permission first, which needs the click that called this; a file set has nothing to rescan.
+ */
+export async function requestFromRoot(root: RootRow): Promise<ScanRequest | undefined> {
+  if (root.kind === 'sample') return requestFromSample();
+  if (!root.handle) return undefined;
+  if (!(await ensurePermission(root.handle, 'read'))) return undefined;
+  return fromHandle(root.handle);
 }

@@ -1,0 +1,45 @@
+// Messages between the bench page and its OPFS I/O worker (opfs-io.worker.ts).
+
+export type IoRequest =
+  | { id: number; op: 'fill'; baseUrl: string; folder: string; paths: string[] }
+  | { id: number; op: 'write'; folder: string; name: string; bytes: ArrayBuffer }
+  | { id: number; op: 'copy' | 'copy-blob'; from: string; to: string; paths: string[] };
+
+export type IoReply = { id: number; ok: true; bytes: number } | { id: number; ok: false; error: string };
+
+type Body<R> = R extends unknown ? Omit<R, 'id'> : never;
+
+/** A promise-per-request face over one I/O worker. */
+export class IoWorker {
+  #worker: Worker;
+  #next = 0;
+  #waiting = new Map<number, { resolve: (bytes: number) => void; reject: (e: Error) => void }>();
+
+  constructor(url: URL) {
+    this.#worker = new Worker(url, { type: 'module', name: 'opfs-io' });
+    this.#worker.onmessage = (event: MessageEvent<IoReply>) => {
+      const reply = event.data;
+      const waiter = this.#waiting.get(reply.id);
+      this.#waiting.delete(reply.id);
+      if (reply.ok) waiter?.resolve(reply.bytes);
+      else waiter?.reject(new Error(reply.error));
+    };
+    this.#worker.onerror = (event) => {
+      for (const waiter of this.#waiting.values()) waiter.reject(new Error(`I/O worker failed: ${event.message}`));
+      this.#waiting.clear();
+    };
+  }
+
+  /** Sends one request; `transfer` buffers move to the worker. Resolves with the bytes handled. */
+  send(body: Body<IoRequest>, transfer: Transferable[] = []): Promise<number> {
+    const id = ++this.#next;
+    return new Promise((resolve, reject) => {
+      this.#waiting.set(id, { resolve, reject });
+      this.#worker.postMessage({ ...body, id }, transfer);
+    });
+  }
+
+  terminate(): void {
+    this.#worker.terminate();
+  }
+}

@@ -1,0 +1,158 @@
+// Node-side parts of the Chromium benchmarks: a bench page bundled with esbuild, a tiny static
+// server for it, and a JS-heap sampler over CDP that counts the page and every worker it starts.
+import { createServer, type Server } from 'node:http';
+import { createReadStream, statSync } from 'node:fs';
+import { extname, join, normalize, sep } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { build } from 'esbuild';
+import type { CDPSession, Page } from '@playwright/test';
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.dcm': 'application/dicom',
+};
+
+/** Bundles browser entries (ESM, platform browser) into `outdir`, one `<name>.js` per entry. */
+export async function bundleBrowser(entries: Record<string, string>, outdir: string): Promise<void> {
+  await build({
+    entryPoints: entries,
+    outdir,
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'chrome120',
+    sourcemap: true,
+    define: { __APP_VERSION__: '"bench"' },
+    logLevel: 'warning',
+  });
+}
+
+/**
+ * Serves folders on 127.0.0.1 at a free port: `mounts` maps a URL prefix ('/', '/in/') to a folder.
+ * Paths that leave their folder are refused.
+ */
+export async function serveStatic(
+  mounts: Record<string, string>,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const prefixes = Object.keys(mounts).sort((a, b) => b.length - a.length);
+  const server: Server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const prefix = prefixes.find((p) => path.startsWith(p));
+    if (!prefix) return void res.writeHead(404).end();
+    const root = mounts[prefix];
+    const rel = path.slice(prefix.length) || 'index.html';
+    const file = normalize(join(root, rel));
+    if (!file.startsWith(normalize(root + sep)) && file !== normalize(root)) return void res.writeHead(403).end();
+    let size: number;
+    try {
+      const st = statSync(file);
+      if (!st.isFile()) throw new Error('not a file');
+      size = st.size;
+    } catch {
+      return void res.writeHead(404).end();
+    }
+    res.writeHead(200, {
+      'content-type': MIME[extname(file)] ?? 'application/octet-stream',
+      'content-length': size,
+      'cache-control': 'no-store',
+    });
+    createReadStream(file).pipe(res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export interface HeapSampler {
+  /** Peak of (page main-thread JS heap + JS heaps of the page's live workers) since `start`, in MB, over the value at `start`, and the absolute peak. */
+  stop(): Promise<{ peakMb: number; peakGrowthMb: number; mainPeakMb: number; workerPeakMb: number; samples: number }>;
+}
+
+/**
+ * Samples JS heap use over CDP: `Performance.getMetrics` JSHeapUsedSize of the page's main thread
+ * plus `Runtime.getHeapUsage` usedSize of each dedicated worker (attached through
+ * Target.setAutoAttach in non-flat mode, so Playwright's own sessions are untouched). It counts
+ * V8 heap objects only: not ArrayBuffer backing stores, not Blob data, not the renderer's other memory.
+ */
+export async function startHeapSampler(page: Page, intervalMs = 100): Promise<HeapSampler> {
+  const cdp: CDPSession = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const workers = new Set<string>();
+  const waiting = new Map<number, (used: number) => void>();
+  let nextId = 0;
+  cdp.on('Target.attachedToTarget', (e) => {
+    if (e.targetInfo.type === 'worker') workers.add(e.sessionId);
+  });
+  cdp.on('Target.detachedFromTarget', (e) => {
+    if (e.sessionId) workers.delete(e.sessionId);
+  });
+  cdp.on('Target.receivedMessageFromTarget', (e) => {
+    const message = JSON.parse(e.message) as { id?: number; result?: { usedSize?: number } };
+    if (message.id !== undefined) waiting.get(message.id)?.(message.result?.usedSize ?? 0);
+  });
+  await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
+
+  const workerHeap = (sessionId: string): Promise<number> =>
+    new Promise((resolve) => {
+      const id = ++nextId;
+      const timer = setTimeout(() => finish(0), 2000);
+      const finish = (used: number) => {
+        clearTimeout(timer);
+        waiting.delete(id);
+        resolve(used);
+      };
+      waiting.set(id, finish);
+      cdp
+        .send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method: 'Runtime.getHeapUsage' }) })
+        .catch(() => finish(0));
+    });
+
+  const sample = async (): Promise<{ main: number; workers: number }> => {
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    const main = metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0;
+    const used = await Promise.all([...workers].map(workerHeap));
+    return { main, workers: used.reduce((a, b) => a + b, 0) };
+  };
+
+  const base = await sample();
+  let peak = base.main + base.workers;
+  let mainPeak = base.main;
+  let workerPeak = base.workers;
+  let samples = 0;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const s = await sample().catch(() => ({ main: 0, workers: 0 }));
+      samples++;
+      peak = Math.max(peak, s.main + s.workers);
+      mainPeak = Math.max(mainPeak, s.main);
+      workerPeak = Math.max(workerPeak, s.workers);
+      await new Promise((r) => setTimeout(r, intervalMs));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      await cdp.detach().catch(() => undefined);
+      return {
+        peakMb: peak / 1e6,
+        peakGrowthMb: (peak - base.main - base.workers) / 1e6,
+        mainPeakMb: mainPeak / 1e6,
+        workerPeakMb: workerPeak / 1e6,
+        samples,
+      };
+    },
+  };
+}
