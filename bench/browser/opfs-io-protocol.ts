@@ -3,7 +3,7 @@
 export type IoRequest =
   | { id: number; op: 'fill'; baseUrl: string; folder: string; paths: string[] }
   | { id: number; op: 'write'; folder: string; name: string; bytes: ArrayBuffer }
-  | { id: number; op: 'copy' | 'copy-blob'; from: string; to: string; paths: string[] };
+  | { id: number; op: 'copy' | 'copy-blob'; from: string; to: string; paths: string[]; lanes: number };
 
 export type IoReply = { id: number; ok: true; bytes: number } | { id: number; ok: false; error: string };
 

@@ -18,6 +18,7 @@ function folder(path: string): Promise<FileSystemDirectoryHandle> {
   return found;
 }
 
+/** No flush(): like Node's writeFile, the bytes are handed to the OS, not synced to the disk. */
 async function writeFile(dir: string, name: string, bytes: Uint8Array): Promise<void> {
   const handle = await (await folder(dir)).getFileHandle(name, { create: true });
   const access = await handle.createSyncAccessHandle();
@@ -25,7 +26,6 @@ async function writeFile(dir: string, name: string, bytes: Uint8Array): Promise<
     access.truncate(0);
     let at = 0;
     while (at < bytes.byteLength) at += access.write(bytes.subarray(at), { at });
-    access.flush();
   } finally {
     access.close();
   }
@@ -60,7 +60,7 @@ async function handle(request: IoRequest): Promise<number> {
       let next = 0;
       let bytes = 0;
       await Promise.all(
-        Array.from({ length: 6 }, async () => {
+        Array.from({ length: 4 }, async () => {
           while (next < request.paths.length) {
             const path = request.paths[next++];
             const response = await fetch(request.baseUrl + path);
@@ -78,27 +78,26 @@ async function handle(request: IoRequest): Promise<number> {
       await writeFile(request.folder, request.name, new Uint8Array(request.bytes));
       return request.bytes.byteLength;
     }
-    case 'copy': {
-      // The plain copy, read and write both through sync access handles, one file after another.
-      let bytes = 0;
-      for (const path of request.paths) {
-        const [dir, name] = split(`${request.from}/${path}`);
-        const data = await readFile(dir, name);
-        await writeFile(request.to, path.replaceAll('/', '_'), data);
-        bytes += data.byteLength;
-      }
-      return bytes;
-    }
+    case 'copy':
     case 'copy-blob': {
-      // The same copy, read through File.arrayBuffer() (as the de-identification worker reads).
+      // The plain copy: read through a sync access handle ('copy') or File.arrayBuffer()
+      // ('copy-blob', as the de-identification worker reads), write through a sync access handle.
+      let next = 0;
       let bytes = 0;
-      for (const path of request.paths) {
-        const [dir, name] = split(`${request.from}/${path}`);
-        const file = await (await (await folder(dir)).getFileHandle(name)).getFile();
-        const data = new Uint8Array(await file.arrayBuffer());
-        await writeFile(request.to, path.replaceAll('/', '_'), data);
-        bytes += data.byteLength;
-      }
+      await Promise.all(
+        Array.from({ length: request.lanes }, async () => {
+          while (next < request.paths.length) {
+            const path = request.paths[next++];
+            const [dir, name] = split(`${request.from}/${path}`);
+            const data =
+              request.op === 'copy'
+                ? await readFile(dir, name)
+                : new Uint8Array(await (await (await folder(dir)).getFileHandle(name)).getFile().then((f) => f.arrayBuffer()));
+            await writeFile(request.to, path.replaceAll('/', '_'), data);
+            bytes += data.byteLength;
+          }
+        }),
+      );
       return bytes;
     }
   }

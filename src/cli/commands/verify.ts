@@ -6,7 +6,7 @@ import { basename, join, relative, sep } from 'node:path';
 import { CliError, flagString, parseArgs, UsageError } from '../args';
 import { createProgress } from '../progress';
 import { describeFsError, loadRecipe } from '../session';
-import { blobSource, reportHtml, reportJson, verifyPackage, zipSource, type PackageEntry, type PackageSource } from '../../core/verify';
+import { reportHtml, reportJson, verifyPackage, zipSource, type PackageEntry, type PackageSource } from '../../core/verify';
 
 /** A folder of loose files (an unpacked package, or another tool's output). */
 function folderSource(root: string, files: string[]): PackageSource {

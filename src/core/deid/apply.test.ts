@@ -437,8 +437,9 @@ describe('deidentify: what is kept and removed', () => {
     const row = result.explain.find((r) => r.keyword === 'PatientReligiousPreference')!;
     expect(row).toMatchObject({ action: 'X', before: 'PASTAFARIAN' });
     expect(result.dataset.has(tag('PatientReligiousPreference'))).toBe(false);
+    // With Clean Structured Content (on here) SR free text is kept but cleaned, not removed.
     const nestedRow = result.explain.find((r) => r.path === 'ContentSequence > TextValue');
-    expect(nestedRow?.action).toBe('X');
+    expect(nestedRow?.action).toBe('C');
   });
 
   it('pixel data passes through when the input was read in full, and is absent from a header-only read', async () => {

@@ -127,19 +127,7 @@ async function dciodvfyErrors(path: string): Promise<Set<string>> {
  * to the profile owner; remove a line here once the profile keeps (or empties) the attribute.
  */
 const KNOWN_PROFILE_GAPS = new Set([
-  'Error - Missing attribute Type 1 Required Element=<ConversionType> Module=<SCEquipment>',
-  'Error - Missing attribute Type 1 Required Element=<ManufacturerModelName> Module=<EnhancedGeneralEquipment>',
-  'Error - Missing attribute Type 1 Required Element=<SoftwareVersions> Module=<EnhancedGeneralEquipment>',
-  'Error - Missing attribute Type 1 Required Element=<ContentLabel> Module=<ContentIdentificationMacro>',
-  'Error - Missing attribute Type 2 Required Element=<ContentDescription> Module=<ContentIdentificationMacro>',
-  'Error - Missing attribute Type 1 Required Element=<SegmentLabel> Module=<SegmentDescriptionMacro>',
-  'Error - Missing attribute Type 1C Conditional Element=<SegmentAlgorithmName> Module=<SegmentationImage>',
   'Error - ReferencedSeriesSequence present but Instance does not reference Instances - attribute <ReferencedSeriesSequence>',
-  'Error - Missing attribute Type 2 Required Element=<PerformedProcedureCodeSequence> Module=<SRDocumentGeneral>',
-  'Error - Missing attribute Type 1C Conditional Element=<TextValue> Module=<DocumentContentMacro>',
-  'Error - Missing attribute Type 1 Required Element=<GraphicData> Module=<SpatialCoordinatesMacro>',
-  'Error - Missing attribute Type 1 Required Element=<RTPlanRelationship> Module=<RTGeneralPlan>',
-  'Error - Missing attribute Type 1C Conditional Element=<DoseReferencePointCoordinates> Module=<RTPrescription>',
 ]);
 
 const tmp = mkdtempSync(join(tmpdir(), 'cleanroom-deid-'));

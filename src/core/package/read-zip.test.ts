@@ -1,5 +1,4 @@
 // Tests for the zip reader: zips written by python3 (deflate, forced ZIP64) and damaged zips.
-/* eslint-disable no-restricted-imports -- a test, not core: it runs python3/unzip on files it writes to a temp dir. */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

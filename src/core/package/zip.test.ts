@@ -1,5 +1,4 @@
 // Tests for the zip writer and volumes: other tools open what we write, ZIP64, determinism, volume rules.
-/* eslint-disable no-restricted-imports -- a test, not core: it runs python3/unzip on files it writes to a temp dir. */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,5 +1,4 @@
 // ZIP64 past 4 GiB, in sizes and in offsets, written to a temp file without holding it in memory.
-/* eslint-disable no-restricted-imports -- a test, not core: it runs python3/unzip on files it writes to a temp dir. */
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, open, rm, stat, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

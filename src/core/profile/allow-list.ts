@@ -74,6 +74,9 @@ export const ALLOW_LIST: readonly AllowListGroup[] = [
     name: 'secondary capture equipment',
     keywords: [
       'ConversionType',
+      // Enhanced General Equipment (C.7.5.2) makes these Type 1; they describe a product, not a person.
+      'ManufacturerModelName',
+      'SoftwareVersions',
       'SecondaryCaptureDeviceManufacturer',
       'SecondaryCaptureDeviceManufacturerModelName',
       'SecondaryCaptureDeviceSoftwareVersions',
@@ -612,6 +615,8 @@ export const ALLOW_LIST: readonly AllowListGroup[] = [
     // PS3.3 C.8.8 RT modules: structure sets, doses, plans (labels and names are in the table).
     name: 'RT essentials',
     keywords: [
+      'RTPlanRelationship',
+      'DoseReferencePointCoordinates',
       'StructureSetROISequence',
       'ROINumber',
       'ROIGenerationAlgorithm',
@@ -704,6 +709,10 @@ export const ALLOW_LIST: readonly AllowListGroup[] = [
     // PS3.3 C.17.3 SR Document Content, Table 8.8-1 Code Sequence Macro, C.18 content item macros.
     name: 'SR content tree and codes',
     keywords: [
+      // TextValue and the descriptions are free text: kept with the C action (cleaned).
+      'TextValue',
+      'GraphicData',
+      'PerformedProcedureCodeSequence',
       'ValueType',
       'ConceptNameCodeSequence',
       'ConceptCodeSequence',
@@ -760,6 +769,11 @@ export const ALLOW_LIST: readonly AllowListGroup[] = [
     // PS3.3 C.8.20 Segmentation modules.
     name: 'segmentation',
     keywords: [
+      // Content Identification macro (C.10.9): Type 1 label, Type 2 description (cleaned).
+      'ContentLabel',
+      'ContentDescription',
+      'SegmentLabel',
+      'SegmentAlgorithmName',
       'SegmentSequence',
       'SegmentNumber',
       'SegmentAlgorithmType',

@@ -84,7 +84,7 @@ describe('basic profile actions (PS3.15 Table E.1-1)', () => {
   it('K keeps only by option or allow-list: the table itself never says K', () => {
     expect(actionOf('PatientAge')).toBe('X');
     expect(actionOf('PatientAge', { retainPatientCharacteristics: true })).toBe('K');
-    expect(ruleOf('KVP').reason).toBe('allow-list: CT acquisition');
+    expect(ruleOf('KVP', {}, ctx(), 'DS').reason).toBe('allow-list: CT acquisition');
   });
 
   it('C cleans only by option: SeriesDescription X, then C with Clean Descriptors', () => {
@@ -330,7 +330,19 @@ describe('wildcard rows, group lengths and the private rule', () => {
 
 describe('allow-list', () => {
   it('allow-list keep: an attribute outside the table on the list is K with its group named', () => {
-    expect(ruleOf('PixelSpacing')).toEqual({ action: 'K', reason: 'allow-list: image plane' });
+    expect(ruleOf('PixelSpacing', {}, ctx(), 'DS')).toEqual({ action: 'K', reason: 'allow-list: image plane' });
+  });
+
+  it('allow-listed free text is cleaned: a text VR on the list gets C, not K', () => {
+    expect(ruleOf('ConvolutionKernel', {}, ctx(), 'SH')).toEqual({
+      action: 'C',
+      reason: "allow-list: CT acquisition; free text cleaned of the patient's identifiers",
+    });
+  });
+
+  it('TextValue of SR content is kept (cleaned) only with Clean Structured Content', () => {
+    expect(ruleOf('TextValue', {}, ctx(), 'UT').action).toBe('X');
+    expect(ruleOf('TextValue', { cleanStructuredContent: true }, ctx(), 'UT').action).toBe('C');
   });
 
   it('not-on-allow-list removal: a standard attribute neither in the table nor on the list is X', () => {

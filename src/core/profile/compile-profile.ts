@@ -98,6 +98,23 @@ function optionOn(column: OptionColumn, o: ProfileOptions): boolean {
 }
 
 // Built once per module load: tag → row, and the repeating-group patterns.
+/** Text VRs a person types into (PS3.5 6.2): allow-listed ones get the C action. */
+const FREE_TEXT_VRS: ReadonlySet<VR> = new Set(['SH', 'LO', 'ST', 'LT', 'UT', 'PN', 'UC']);
+
+/**
+ * Allow-listed elements that only an option may keep. SR TextValue is the free text of the content
+ * tree, which the basic profile replaces (ContentSequence: D); Clean Structured Content keeps it cleaned.
+ */
+const OPTION_GATED = new Map<Tag, { option: 'cleanStructuredContent'; reason: string }>([
+  [
+    0x0040a160,
+    {
+      option: 'cleanStructuredContent',
+      reason: 'TextValue: SR free text is kept (cleaned) only with the Clean Structured Content option (ContentSequence is D in Table E.1-1)',
+    },
+  ],
+]);
+
 const ROW_BY_TAG = new Map<Tag, AnnexERow>();
 const PATTERN_ROWS: AnnexERow[] = [];
 for (const row of ANNEX_E_ROWS) {
@@ -343,7 +360,13 @@ export function compileProfile(
             reason: `overlay plane ${formatTag(tag)}: removed with its Overlay Data (PS3.15 Table E.1-1 (60xx,3000): X)`,
           };
     }
+    const gate = OPTION_GATED.get(tag);
+    if (gate && !o[gate.option]) return { action: 'X', reason: gate.reason };
     const allow = allowed.get(tag);
+    // Allow-listed free text is kept but cleaned: a name typed into any description must not pass.
+    if (allow !== undefined && FREE_TEXT_VRS.has(vr)) {
+      return { action: 'C', reason: `${allow}; free text cleaned of the patient's identifiers` };
+    }
     if (allow !== undefined) return { action: 'K', reason: allow };
     return { action: 'X', reason: 'not on the allow-list' };
   }

@@ -1,0 +1,140 @@
+// De-identification of ~0.5 MB CT slices in Chromium Web Workers (the real pool and worker entry),
+// 1 and 2 workers, OPFS to OPFS, beside plain-copy floors measured first in the same page.
+// BENCH_FILES shrinks the input (default 2,000 files); BENCH_INCOGNITO=1 uses an in-memory profile.
+import { readdir, writeFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { chromium, type BrowserContext, type Page } from '@playwright/test';
+import { CHROMIUM_ARGS, chromiumPath, report, scratch, writeTree } from './harness';
+import { benchSlices } from './inputs';
+import { bundleBrowser, serveStatic, startHeapSampler } from './chromium-harness';
+import type { DeidBenchPage, Timed } from './browser/deid-page';
+
+const FILES = Number(process.env.BENCH_FILES ?? 2000);
+/** createWritable() is slow in Chromium; its floor runs on at most this many files. */
+const WRITABLE_FILES = Math.min(FILES, 300);
+const HEAP_NOTE = 'peak_mb: CDP JS heap in use (page main thread + its workers, V8 objects only), peak during the run';
+
+type Bench = { cleanroomBench: DeidBenchPage };
+
+async function launch(): Promise<BrowserContext> {
+  if (process.env.BENCH_INCOGNITO === '1') {
+    const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+    const context = await browser.newContext();
+    context.on('close', () => void browser.close());
+    return context;
+  }
+  // An on-disk profile, as a person's browser has: OPFS and IndexedDB live on disk.
+  return chromium.launchPersistentContext(scratch('chromium-profile-deid'), {
+    executablePath: chromiumPath(),
+    args: CHROMIUM_ARGS,
+  });
+}
+
+type Method = 'floorWritable' | 'floorSyncWriter' | 'floorWorkerCopy' | 'deid';
+
+/** Calls one timed step of the page with the heap sampler around it. */
+async function measure<M extends Method>(
+  page: Page,
+  method: M,
+  args: Parameters<DeidBenchPage[M]>,
+): Promise<Awaited<ReturnType<DeidBenchPage[M]>> & { heap: number }> {
+  const heap = await startHeapSampler(page);
+  const result = await page.evaluate(
+    ({ method, args }) => {
+      const bench = (window as unknown as Bench).cleanroomBench;
+      return (bench[method] as (...a: unknown[]) => Promise<Timed>)(...args);
+    },
+    { method, args: args as unknown[] },
+  );
+  const { peakMb } = await heap.stop();
+  return { ...(result as Awaited<ReturnType<DeidBenchPage[M]>>), heap: peakMb };
+}
+
+async function clear(page: Page, path: string): Promise<void> {
+  await page.evaluate((path) => (window as unknown as Bench).cleanroomBench.clear(path), path);
+}
+
+const input = scratch('deid-chromium-in');
+const { files, bytes } = writeTree(input, benchSlices(FILES));
+const paths = (await readdir(input, { recursive: true, withFileTypes: true }))
+  .filter((d) => d.isFile())
+  .map((d) => relative(input, join(d.parentPath, d.name)).split(sep).join('/'))
+  .sort();
+
+const site = scratch('browser');
+await bundleBrowser(
+  {
+    'deid-page': 'bench/browser/deid-page.ts',
+    'deid.worker': 'workers/deid.worker.ts',
+    'opfs-io.worker': 'bench/browser/opfs-io.worker.ts',
+  },
+  site,
+);
+await writeFile(
+  join(site, 'deid.html'),
+  '<!doctype html><meta charset="utf-8"><title>deid bench</title><link rel="icon" href="data:,"><script type="module" src="./deid-page.js"></script>\n',
+);
+const server = await serveStatic({ '/in/': input, '/': site });
+const context = await launch();
+try {
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+  page.on('console', (m) => m.type() === 'error' && console.error(`console: ${m.text()}`));
+  await page.goto(`${server.url}deid.html`);
+  await page.waitForFunction(() => 'cleanroomBench' in window);
+
+  const t0 = performance.now();
+  const filled = await page.evaluate(
+    ({ baseUrl, paths }) => (window as unknown as Bench).cleanroomBench.fill(baseUrl, paths),
+    { baseUrl: `${server.url}in/`, paths },
+  );
+  if (filled !== bytes) throw new Error(`OPFS holds ${filled} bytes, expected ${bytes}`);
+  console.log(`filled OPFS with ${files} files (${Math.round(bytes / 1e6)} MB) in ${((performance.now() - t0) / 1000).toFixed(1)} s (untimed)`);
+
+  const floors: Array<{ name: string; mbps: number }> = [];
+  const floor = async (name: string, notes: string, r: Timed & { heap: number }) => {
+    const full = report({ name, files: r.files, bytes: r.bytes, seconds: r.seconds, peak_mb: r.heap, floor_mb_per_s: null, notes: `${notes}; ${HEAP_NOTE}` });
+    floors.push({ name, mbps: full.mb_per_s });
+  };
+  await floor(
+    'copy floor, main-thread createWritable (Chromium OPFS)',
+    `read File.arrayBuffer() and write createWritable() on the main thread, 4 in flight; first ${WRITABLE_FILES} files only (slow)`,
+    await measure(page, 'floorWritable', [paths.slice(0, WRITABLE_FILES), 4]),
+  );
+  await clear(page, 'out-writable');
+  await floor(
+    'copy floor, main-thread read + sync-handle writer worker (Chromium OPFS)',
+    'read File.arrayBuffer() on the main thread, transfer to one dedicated worker that writes through FileSystemSyncAccessHandle, 4 in flight (the write path the de-identification runs use)',
+    await measure(page, 'floorSyncWriter', [paths, 4]),
+  );
+  await clear(page, 'out-sync');
+  for (const [workers, lanes, op] of [[1, 1, 'copy'], [1, 4, 'copy'], [2, 1, 'copy'], [2, 4, 'copy'], [2, 4, 'copy-blob']] as const) {
+    await floor(
+      `copy floor, ${op} in ${workers} worker${workers > 1 ? 's' : ''} x ${lanes} (Chromium OPFS)`,
+      'read and write both through FileSystemSyncAccessHandle inside dedicated workers',
+      await measure(page, 'floorWorkerCopy', [paths, workers, op, lanes]),
+    );
+    await clear(page, `out-${op}`);
+  }
+  const best = floors.reduce((a, b) => (b.mbps > a.mbps ? b : a));
+  console.log(`fastest floor: ${best.name} at ${best.mbps} MB/s`);
+
+  for (const workers of [1, 2]) {
+    const r = await measure(page, 'deid', [paths, workers, workers * 2]);
+    await clear(page, `out-deid-${workers}`);
+    if (r.failed > 0) throw new Error(`${r.failed} files failed to de-identify`);
+    if (!r.checked) throw new Error('the SHA-256 sent by the worker does not match its output bytes');
+    report({
+      name: `de-identify CT slices, ${workers} Web Worker${workers > 1 ? 's' : ''} (Chromium OPFS)`,
+      files: r.files,
+      bytes: r.bytes,
+      seconds: r.seconds,
+      peak_mb: r.heap,
+      floor_mb_per_s: Math.round(best.mbps),
+      notes: `File from OPFS posted to the real pool (workers/pool.ts) + workers/deid.worker.ts; output bytes + SHA-256 back, written by the sync-handle writer worker; ${workers * 2} in flight; floor = fastest copy above (${best.name}); ${HEAP_NOTE}`,
+    });
+  }
+} finally {
+  await context.close();
+  await server.close();
+}
