@@ -5,14 +5,26 @@ import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 
 export default ts.config(
-  { ignores: ['dist/', 'dist-cli/', 'node_modules/', 'test-results/', 'playwright-report/', 'bench/out/'] },
+  {
+    ignores: [
+      'dist/',
+      'dist-cli/',
+      'node_modules/',
+      'test-results/',
+      'playwright-report/',
+      'bench/out/',
+    ],
+  },
   js.configs.recommended,
   ...ts.configs.recommended,
   ...svelte.configs.recommended,
   {
     languageOptions: { globals: { ...globals.browser, ...globals.node } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'no-console': ['error', { allow: ['warn', 'error'] }],
     },
   },
@@ -24,8 +36,30 @@ export default ts.config(
     // core is pure: no DOM, no storage, no network (DESIGN.md, layers).
     files: ['src/core/**/*.ts'],
     rules: {
-      'no-restricted-globals': ['error', 'window', 'document', 'fetch', 'indexedDB', 'localStorage', 'navigator'],
-      'no-restricted-imports': ['error', { patterns: ['dexie', 'svelte', 'svelte/*', 'node:*', '**/store/**', '**/ui/**', '**/platform/**', '**/pipeline/**'] }],
+      'no-restricted-globals': [
+        'error',
+        'window',
+        'document',
+        'fetch',
+        'indexedDB',
+        'localStorage',
+        'navigator',
+      ],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            'dexie',
+            'svelte',
+            'svelte/*',
+            'node:*',
+            '**/store/**',
+            '**/ui/**',
+            '**/platform/**',
+            '**/pipeline/**',
+          ],
+        },
+      ],
     },
   },
   {

@@ -19,16 +19,30 @@ export const CONTENT_SECURITY_POLICY = [
   "form-action 'none'",
 ].join('; ');
 
-const pkg = JSON.parse(readFileSync(resolve(__dirname, 'package.json'), 'utf8')) as { version: string };
+const pkg = JSON.parse(readFileSync(resolve(__dirname, 'package.json'), 'utf8')) as {
+  version: string;
+};
 
 /** OCR assets (tesseract worker, LSTM wasm cores, English LSTM data) copied into dist/ocr at build time. */
 function ocrAssets(): Plugin {
   const files: [string, string][] = [
     ['node_modules/tesseract.js/dist/worker.min.js', 'ocr/worker.min.js'],
-    ['node_modules/tesseract.js-core/tesseract-core-lstm.wasm.js', 'ocr/core/tesseract-core-lstm.wasm.js'],
-    ['node_modules/tesseract.js-core/tesseract-core-simd-lstm.wasm.js', 'ocr/core/tesseract-core-simd-lstm.wasm.js'],
-    ['node_modules/tesseract.js-core/tesseract-core-relaxedsimd-lstm.wasm.js', 'ocr/core/tesseract-core-relaxedsimd-lstm.wasm.js'],
-    ['node_modules/@tesseract.js-data/eng/4.0.0_best_int/eng.traineddata.gz', 'ocr/lang/eng.traineddata.gz'],
+    [
+      'node_modules/tesseract.js-core/tesseract-core-lstm.wasm.js',
+      'ocr/core/tesseract-core-lstm.wasm.js',
+    ],
+    [
+      'node_modules/tesseract.js-core/tesseract-core-simd-lstm.wasm.js',
+      'ocr/core/tesseract-core-simd-lstm.wasm.js',
+    ],
+    [
+      'node_modules/tesseract.js-core/tesseract-core-relaxedsimd-lstm.wasm.js',
+      'ocr/core/tesseract-core-relaxedsimd-lstm.wasm.js',
+    ],
+    [
+      'node_modules/@tesseract.js-data/eng/4.0.0_best_int/eng.traineddata.gz',
+      'ocr/lang/eng.traineddata.gz',
+    ],
   ];
   return {
     name: 'cleanroom-ocr-assets',

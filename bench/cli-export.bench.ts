@@ -52,12 +52,31 @@ if (!existsSync(CLI)) throw new Error('build the CLI first: npm run build');
 const input = scratch('cli-in');
 const { files, bytes } = writeTree(input, benchSlices(FILES));
 const floor = await copyFloor(input);
-report({ name: 'copy floor (Node, CLI input)', files, bytes, seconds: bytes / 1e6 / floor, peak_mb: 0, floor_mb_per_s: null });
+report({
+  name: 'copy floor (Node, CLI input)',
+  files,
+  bytes,
+  seconds: bytes / 1e6 / floor,
+  peak_mb: 0,
+  floor_mb_per_s: null,
+});
 const secret = join(scratch('cli-secret'), 'secret.hex');
 await writeFile(secret, 'ab'.repeat(32));
 for (const workers of [1, 2]) {
   const out = scratch(`cli-out-${workers}`);
-  const r = await runCli(['export', input, '--out', out, '--key-out', `${out}-key`, '--secret-file', secret, '--workers', String(workers), '--quiet']);
+  const r = await runCli([
+    'export',
+    input,
+    '--out',
+    out,
+    '--key-out',
+    `${out}-key`,
+    '--secret-file',
+    secret,
+    '--workers',
+    String(workers),
+    '--quiet',
+  ]);
   if (r.code !== 0) throw new Error(`cleanroom export exited with ${r.code}`);
   report({
     name: `CLI export, ${workers} worker${workers > 1 ? 's' : ''} (scan + de-id + zip)`,

@@ -4,7 +4,15 @@ import { readdirSync, statSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
-import { report, sampleRss, scratch, writeTree, previewApp, CHROMIUM_ARGS, chromiumPath } from './harness';
+import {
+  report,
+  sampleRss,
+  scratch,
+  writeTree,
+  previewApp,
+  CHROMIUM_ARGS,
+  chromiumPath,
+} from './harness';
 import { benchSlices } from './inputs';
 
 const FILES = Number(process.env.BENCH_FILES ?? 2000);
@@ -31,7 +39,14 @@ async function nodeFloor(): Promise<number> {
     await writeFile(target, await readFile(join(input, rel)));
   }
   const seconds = (performance.now() - t0) / 1000;
-  const r = report({ name: 'copy floor (Node fs)', files, bytes, seconds, peak_mb: mem.stop(), floor_mb_per_s: null });
+  const r = report({
+    name: 'copy floor (Node fs)',
+    files,
+    bytes,
+    seconds,
+    peak_mb: mem.stop(),
+    floor_mb_per_s: null,
+  });
   return r.mb_per_s;
 }
 
@@ -50,7 +65,9 @@ async function chromiumFloor(): Promise<void> {
         const root = await navigator.storage.getDirectory();
         const input = await root.getDirectoryHandle('floor-in', { create: true });
         for (let i = 0; i < files; i++) {
-          const fh = await input.getFileHandle(`IM${String(i).padStart(5, '0')}.dcm`, { create: true });
+          const fh = await input.getFileHandle(`IM${String(i).padStart(5, '0')}.dcm`, {
+            create: true,
+          });
           const w = await fh.createWritable();
           await w.write(raw.subarray((i % count) * each, ((i % count) + 1) * each));
           await w.close();

@@ -24,10 +24,18 @@ const paths = (await readdir(input, { recursive: true, withFileTypes: true }))
 
 const floorOut = scratch('deid-floor');
 let t0 = performance.now();
-for (const [i, p] of paths.entries()) await writeFile(join(floorOut, `${i}.dcm`), await readFile(p));
+for (const [i, p] of paths.entries())
+  await writeFile(join(floorOut, `${i}.dcm`), await readFile(p));
 const floorSeconds = (performance.now() - t0) / 1000;
 const floor = bytes / 1e6 / floorSeconds;
-report({ name: 'read+write floor (Node)', files, bytes, seconds: floorSeconds, peak_mb: 0, floor_mb_per_s: null });
+report({
+  name: 'read+write floor (Node)',
+  files,
+  bytes,
+  seconds: floorSeconds,
+  peak_mb: 0,
+  floor_mb_per_s: null,
+});
 
 const recipe = defaultRecipe();
 const setup: DeidSetup = {
@@ -36,12 +44,29 @@ const setup: DeidSetup = {
   secret: new Uint8Array(32).fill(7).buffer,
 };
 for (const workers of [1, 2]) {
-  const pool = createNodePool<DeidWorkerApi>(pathToFileURL(WORKER), { size: workers, idleTimeoutMs: 0 });
+  const pool = createNodePool<DeidWorkerApi>(pathToFileURL(WORKER), {
+    size: workers,
+    idleTimeoutMs: 0,
+  });
   // Warm-up: start the threads and compile the profile once, outside the timed part.
   await Promise.all(
     Array.from({ length: workers }, async () => {
       const source = (await readFile(paths[0])).buffer as ArrayBuffer;
-      await pool.call('deidentifyFile', [{ setup, fileId: 'warm', source, pseudonym: 'P', dateShiftDays: -1, identifiers: [], output: true }], [source]);
+      await pool.call(
+        'deidentifyFile',
+        [
+          {
+            setup,
+            fileId: 'warm',
+            source,
+            pseudonym: 'P',
+            dateShiftDays: -1,
+            identifiers: [],
+            output: true,
+          },
+        ],
+        [source],
+      );
     }),
   );
   const out = scratch(`deid-out-${workers}`);
@@ -57,7 +82,17 @@ for (const workers of [1, 2]) {
         const source = (await readFile(paths[i])).buffer as ArrayBuffer;
         const r = await pool.call(
           'deidentifyFile',
-          [{ setup, fileId: String(i), source, pseudonym: 'SITE-000001', dateShiftDays: -100, identifiers: [], output: true }],
+          [
+            {
+              setup,
+              fileId: String(i),
+              source,
+              pseudonym: 'SITE-000001',
+              dateShiftDays: -100,
+              identifiers: [],
+              output: true,
+            },
+          ],
           [source],
         );
         if (r.ok && r.output) await writeFile(join(out, `${i}.dcm`), r.output.bytes);

@@ -9,7 +9,10 @@ const workerEntries = readdirSync('workers')
   .filter((f) => f.endsWith('.node-worker.ts'))
   .map((f) => `workers/${f}`);
 await build({
-  entryPoints: { cleanroom: 'src/cli/main.ts', ...Object.fromEntries(workerEntries.map((f) => [f.slice(8, -3), f])) },
+  entryPoints: {
+    cleanroom: 'src/cli/main.ts',
+    ...Object.fromEntries(workerEntries.map((f) => [f.slice(8, -3), f])),
+  },
   outdir: 'dist-cli',
   outExtension: { '.js': '.mjs' },
   bundle: true,

@@ -39,10 +39,22 @@ for (const file of benches) {
     process.exitCode = 1;
   }
 }
-const cols = ['name', 'files', 'bytes', 'seconds', 'files_per_s', 'mb_per_s', 'peak_mb', 'floor_mb_per_s'];
-const rows = results.map((r) => cols.map((c) => (r[c] === null || r[c] === undefined ? '-' : String(r[c]))));
+const cols = [
+  'name',
+  'files',
+  'bytes',
+  'seconds',
+  'files_per_s',
+  'mb_per_s',
+  'peak_mb',
+  'floor_mb_per_s',
+];
+const rows = results.map((r) =>
+  cols.map((c) => (r[c] === null || r[c] === undefined ? '-' : String(r[c]))),
+);
 const widths = cols.map((c, i) => Math.max(c.length, ...rows.map((r) => r[i].length)));
-const fmt = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+const fmt = (cells) =>
+  cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
 console.log(fmt(cols));
 for (const r of rows) console.log(fmt(r));
 writeFileSync('bench/results.json', JSON.stringify(results, null, 2) + '\n');

@@ -51,15 +51,10 @@ async function timed(count: number, lanes: number, task: (i: number) => Promise<
 }
 
 const bench = {
-  /** Untimed: `workers` I/O workers fetch every input from the static server into OPFS. */
-  async fill(baseUrl: string, paths: string[], workers = 2): Promise<number> {
+  /** Untimed: the I/O worker writes `count` generated slices (bench/inputs.ts) into OPFS. */
+  async generate(count: number, seed: number): Promise<{ bytes: number; paths: string[] }> {
     await bench.clear(INPUT);
-    const pool = Array.from({ length: workers }, () => new IoWorker(ioUrl));
-    const bytes = await Promise.all(
-      pool.map((w, k) => w.send({ op: 'fill', baseUrl, folder: INPUT, paths: paths.filter((_, i) => i % workers === k) })),
-    );
-    pool.forEach((w) => w.terminate());
-    return bytes.reduce((a, b) => a + b, 0);
+    return io().request({ op: 'generate', folder: INPUT, count, seed });
   },
 
   async clear(path: string): Promise<void> {

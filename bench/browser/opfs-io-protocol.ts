@@ -1,11 +1,12 @@
 // Messages between the bench page and its OPFS I/O worker (opfs-io.worker.ts).
 
 export type IoRequest =
-  | { id: number; op: 'fill'; baseUrl: string; folder: string; paths: string[] }
+  | { id: number; op: 'generate'; folder: string; count: number; seed: number }
   | { id: number; op: 'write'; folder: string; name: string; bytes: ArrayBuffer }
   | { id: number; op: 'copy' | 'copy-blob'; from: string; to: string; paths: string[]; lanes: number };
 
-export type IoReply = { id: number; ok: true; bytes: number } | { id: number; ok: false; error: string };
+/** `paths`: the files a 'generate' request wrote, relative to its folder. */
+export type IoReply = { id: number; ok: true; bytes: number; paths: string[] } | { id: number; ok: false; error: string };
 
 type Body<R> = R extends unknown ? Omit<R, 'id'> : never;
 
@@ -13,7 +14,7 @@ type Body<R> = R extends unknown ? Omit<R, 'id'> : never;
 export class IoWorker {
   #worker: Worker;
   #next = 0;
-  #waiting = new Map<number, { resolve: (bytes: number) => void; reject: (e: Error) => void }>();
+  #waiting = new Map<number, { resolve: (reply: { bytes: number; paths: string[] }) => void; reject: (e: Error) => void }>();
 
   constructor(url: URL) {
     this.#worker = new Worker(url, { type: 'module', name: 'opfs-io' });
@@ -21,7 +22,7 @@ export class IoWorker {
       const reply = event.data;
       const waiter = this.#waiting.get(reply.id);
       this.#waiting.delete(reply.id);
-      if (reply.ok) waiter?.resolve(reply.bytes);
+      if (reply.ok) waiter?.resolve(reply);
       else waiter?.reject(new Error(reply.error));
     };
     this.#worker.onerror = (event) => {
@@ -31,7 +32,12 @@ export class IoWorker {
   }
 
   /** Sends one request; `transfer` buffers move to the worker. Resolves with the bytes handled. */
-  send(body: Body<IoRequest>, transfer: Transferable[] = []): Promise<number> {
+  async send(body: Body<IoRequest>, transfer: Transferable[] = []): Promise<number> {
+    return (await this.request(body, transfer)).bytes;
+  }
+
+  /** The same, with the paths a 'generate' request wrote. */
+  request(body: Body<IoRequest>, transfer: Transferable[] = []): Promise<{ bytes: number; paths: string[] }> {
     const id = ++this.#next;
     return new Promise((resolve, reject) => {
       this.#waiting.set(id, { resolve, reject });

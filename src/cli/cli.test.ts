@@ -2,7 +2,14 @@
 // sample generator's folder and on the real-world sample files; outputs opened and checked byte by byte.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  writeFileSync,
+  existsSync,
+} from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,24 +59,43 @@ describe('cleanroom scan', () => {
     expect(r.code).toBe(0);
     const rows = csv(out);
     expect(Object.keys(rows[0])).toEqual([
-      'path', 'SOPClassUID', 'Modality', 'PatientID', 'StudyInstanceUID', 'SeriesInstanceUID',
-      'SOPInstanceUID', 'Rows', 'Columns', 'TransferSyntaxUID', 'selected', 'qa_flags',
+      'path',
+      'SOPClassUID',
+      'Modality',
+      'PatientID',
+      'StudyInstanceUID',
+      'SeriesInstanceUID',
+      'SOPInstanceUID',
+      'Rows',
+      'Columns',
+      'TransferSyntaxUID',
+      'selected',
+      'qa_flags',
     ]);
     expect(rows).toHaveLength(sample.expected.instances);
     const rejected = csv(join(work, 'scan', 'rejected.csv'));
-    for (const { path } of sample.expected.rejected) expect(rejected.map((x) => x.path)).toContain(path);
-    for (const path of sample.expected.directories) expect(rejected.find((x) => x.path === path)?.reason).toMatch(/DICOMDIR/);
+    for (const { path } of sample.expected.rejected)
+      expect(rejected.map((x) => x.path)).toContain(path);
+    for (const path of sample.expected.directories)
+      expect(rejected.find((x) => x.path === path)?.reason).toMatch(/DICOMDIR/);
     expect(JSON.parse(r.stdout)).toMatchObject({ instances: sample.expected.instances });
   });
 
   it('selects exactly the thin CT series with the recipe rule', () => {
     const recipePath = join(work, 'thin-ct.json');
-    const recipe = { ...defaultRecipe(), selection: { rule: sample.expected.ctThinRule, level: 'series' } };
+    const recipe = {
+      ...defaultRecipe(),
+      selection: { rule: sample.expected.ctThinRule, level: 'series' },
+    };
     writeFileSync(recipePath, JSON.stringify(recipe));
     const out = join(work, 'scan-ct', 'inventory.csv');
     mkdirSync(join(out, '..'), { recursive: true });
     expect(run(['scan', sampleDir, '--out', out, '--recipe', recipePath]).code).toBe(0);
-    const selectedSeries = new Set(csv(out).filter((r) => r.selected === 'true').map((r) => r.SeriesInstanceUID));
+    const selectedSeries = new Set(
+      csv(out)
+        .filter((r) => r.selected === 'true')
+        .map((r) => r.SeriesInstanceUID),
+    );
     expect([...selectedSeries].sort()).toEqual([...sample.expected.ctThinSeries].sort());
   });
 });
@@ -79,7 +105,16 @@ describe('cleanroom export', () => {
   let zipBytes: Buffer;
 
   beforeAll(() => {
-    const r = run(['export', sampleDir, '--out', join(work, 'pkg'), '--key-out', join(work, 'key'), '--secret-file', join(work, 'secret.hex')]);
+    const r = run([
+      'export',
+      sampleDir,
+      '--out',
+      join(work, 'pkg'),
+      '--key-out',
+      join(work, 'key'),
+      '--secret-file',
+      join(work, 'secret.hex'),
+    ]);
     // The truncated sample file fails de-identification and is reported: exit 1, the run goes on.
     expect([0, 1]).toContain(r.code);
     const zips = readdirSync(join(work, 'pkg')).filter((f) => f.endsWith('.zip'));
@@ -100,7 +135,8 @@ describe('cleanroom export', () => {
 
   it('writes entries that parse, with checksums matching the manifest', async () => {
     const entries = new Map<string, Uint8Array>();
-    for await (const e of readZipEntries(new Blob([new Uint8Array(zipBytes)]))) entries.set(e.name, await e.data());
+    for await (const e of readZipEntries(new Blob([new Uint8Array(zipBytes)])))
+      entries.set(e.name, await e.data());
     const manifest = JSON.parse(new TextDecoder().decode(entries.get('manifest.json')!));
     expect(manifest.files.length).toBeGreaterThan(0);
     for (const f of manifest.files) {
@@ -121,13 +157,31 @@ describe('cleanroom export', () => {
 
   it('gives a byte-identical package for the same input, recipe and secret, with one or two workers', () => {
     const again = join(work, 'pkg-again');
-    run(['export', sampleDir, '--out', again, '--key-out', `${again}-key`, '--secret-file', join(work, 'secret.hex'), '--workers', '1']);
+    run([
+      'export',
+      sampleDir,
+      '--out',
+      again,
+      '--key-out',
+      `${again}-key`,
+      '--secret-file',
+      join(work, 'secret.hex'),
+      '--workers',
+      '1',
+    ]);
     const zip = readdirSync(again).find((f) => f.endsWith('.zip'))!;
     expect(sha(join(again, zip))).toBe(sha(zipPath));
   }, 120_000);
 
   it('refuses a key folder inside the package folder', () => {
-    const r = run(['export', sampleDir, '--out', join(work, 'p2'), '--key-out', join(work, 'p2', 'key')]);
+    const r = run([
+      'export',
+      sampleDir,
+      '--out',
+      join(work, 'p2'),
+      '--key-out',
+      join(work, 'p2', 'key'),
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/key-out must not be inside --out/);
   });
@@ -136,7 +190,16 @@ describe('cleanroom export', () => {
 describe('cleanroom on real-world sample files', () => {
   it('exports or reports every file of the sample collection, and every output parses', async () => {
     const out = join(work, 'real');
-    const r = run(['export', samples, '--out', out, '--key-out', `${out}-key`, '--secret-file', join(work, 'secret.hex')]);
+    const r = run([
+      'export',
+      samples,
+      '--out',
+      out,
+      '--key-out',
+      `${out}-key`,
+      '--secret-file',
+      join(work, 'secret.hex'),
+    ]);
     expect([0, 1]).toContain(r.code);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
     const rejected = csv(join(`${out}-key`, 'rejected.csv'));
@@ -145,7 +208,9 @@ describe('cleanroom on real-world sample files', () => {
     expect(report.files.written + report.files.failed).toBe(report.files.selected);
     const zip = readdirSync(out).find((f) => f.endsWith('.zip'))!;
     let parsed = 0;
-    for await (const e of readZipEntries(new Blob([new Uint8Array(readFileSync(join(out, zip)))]))) {
+    for await (const e of readZipEntries(
+      new Blob([new Uint8Array(readFileSync(join(out, zip)))]),
+    )) {
       if (!e.name.endsWith('.dcm')) continue;
       await readDicomFile(await e.data());
       parsed++;
@@ -156,7 +221,13 @@ describe('cleanroom on real-world sample files', () => {
 
 describe('cleanroom arguments', () => {
   it('exits 2 with a plain message and no stack trace on bad arguments', () => {
-    for (const args of [['scan'], ['nonsense'], ['scan', sampleDir], ['scan', join(work, 'missing'), '--out', 'x.csv'], ['export', sampleDir, '--out', join(work, 'o'), '--volume-size', 'huge']]) {
+    for (const args of [
+      ['scan'],
+      ['nonsense'],
+      ['scan', sampleDir],
+      ['scan', join(work, 'missing'), '--out', 'x.csv'],
+      ['export', sampleDir, '--out', join(work, 'o'), '--volume-size', 'huge'],
+    ]) {
       const r = run(args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/^cleanroom: /);

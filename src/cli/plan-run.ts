@@ -16,7 +16,9 @@ export async function planRun(
 ): Promise<{ planned: PlannedFile[]; setup: DeidSetup }> {
   const selection = compileSelection(scanned.instances, recipe.selection);
   if (!selection.ok) {
-    throw new CliError(`the recipe's selection rule has an error at column ${selection.error.position + 1}: ${selection.error.message}`);
+    throw new CliError(
+      `the recipe's selection rule has an error at column ${selection.error.position + 1}: ${selection.error.message}`,
+    );
   }
   const rows = scanned.instances.filter(selection.selected);
   const files: RunFile[] = rows.map((row) => ({
@@ -25,7 +27,12 @@ export async function planRun(
     read: async () => {
       const bytes = await readFile(scanned.absolutePath(row.fileId));
       // A fresh ArrayBuffer of exactly the file, so it can be transferred to the worker.
-      return bytes.buffer.byteLength === bytes.byteLength ? (bytes.buffer as ArrayBuffer) : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+      return bytes.buffer.byteLength === bytes.byteLength
+        ? (bytes.buffer as ArrayBuffer)
+        : (bytes.buffer.slice(
+            bytes.byteOffset,
+            bytes.byteOffset + bytes.byteLength,
+          ) as ArrayBuffer);
     },
   }));
   const key = await importSecret(secret);

@@ -31,7 +31,8 @@ export function createProgress(
     const elapsed = (performance.now() - started) / 1000;
     const rate = elapsed > 0 ? p.done / elapsed : 0;
     const eta = rate > 0 ? (p.total - p.done) / rate : Infinity;
-    const mb = p.bytes !== undefined && elapsed > 0 ? `, ${(p.bytes / 1e6 / elapsed).toFixed(1)} MB/s` : '';
+    const mb =
+      p.bytes !== undefined && elapsed > 0 ? `, ${(p.bytes / 1e6 / elapsed).toFixed(1)} MB/s` : '';
     const pct = p.total > 0 ? Math.floor((100 * p.done) / p.total) : 100;
     const width = 24;
     const filled = Math.round((width * pct) / 100);

@@ -51,7 +51,9 @@ export async function loadRecipe(path: string | undefined): Promise<LoadedRecipe
 }
 
 /** The project secret: from a file (raw bytes, or text of at least 16 characters), or made new. */
-export async function loadSecret(path: string | undefined): Promise<{ secret: Uint8Array; created: boolean }> {
+export async function loadSecret(
+  path: string | undefined,
+): Promise<{ secret: Uint8Array; created: boolean }> {
   if (!path) return { secret: new Uint8Array(randomBytes(32)), created: true };
   let bytes: Uint8Array;
   try {
@@ -61,7 +63,8 @@ export async function loadSecret(path: string | undefined): Promise<{ secret: Ui
   }
   const text = new TextDecoder().decode(bytes).trim();
   const secret = /^[0-9a-f]{32,}$/i.test(text) && text.length % 2 === 0 ? hexToBytes(text) : bytes;
-  if (secret.length < 16) throw new CliError(`the secret file ${path} is too short (at least 16 bytes)`);
+  if (secret.length < 16)
+    throw new CliError(`the secret file ${path} is too short (at least 16 bytes)`);
   return { secret, created: false };
 }
 
@@ -143,7 +146,13 @@ export async function scanFolder(
       pool,
       expectations: expectationsOf(options.recipe),
       extraPaths: IDENTIFIER_PATHS,
-      onProgress: (p) => options.progress.update({ step: 'scan', done: p.filesDone, total: p.filesTotal, bytes: p.bytesRead }),
+      onProgress: (p) =>
+        options.progress.update({
+          step: 'scan',
+          done: p.filesDone,
+          total: p.filesTotal,
+          bytes: p.bytesRead,
+        }),
     });
     await handle.done;
   } finally {
@@ -157,6 +166,7 @@ export async function scanFolder(
     rootId,
     instances: instances.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
     rejected: rejected.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
-    absolutePath: (fileId) => join(input, fileId.startsWith(prefix) ? fileId.slice(prefix.length) : fileId),
+    absolutePath: (fileId) =>
+      join(input, fileId.startsWith(prefix) ? fileId.slice(prefix.length) : fileId),
   };
 }

@@ -47,7 +47,10 @@ export async function* deidentifyInOrder(
             : error instanceof Error && error.name === 'NotAllowedError'
               ? 'permission to read the file was withdrawn'
               : `the file could not be read (${error instanceof Error ? error.name : 'error'})`;
-        return { planned, result: { fileId: planned.file.fileId, ok: false as const, code: 'read-failed', reason } };
+        return {
+          planned,
+          result: { fileId: planned.file.fileId, ok: false as const, code: 'read-failed', reason },
+        };
       }
     })();
   while (next < files.length || inFlight.length > 0) {

@@ -23,15 +23,25 @@ export interface DryRunOptions {
   signal?: AbortSignal;
 }
 
-export async function runDryRun(options: DryRunOptions): Promise<{ rows: DumpRow[]; failures: ExportFailure[] }> {
+export async function runDryRun(
+  options: DryRunOptions,
+): Promise<{ rows: DumpRow[]; failures: ExportFailure[] }> {
   const dump = new ValueDump();
   const failures: ExportFailure[] = [];
   let done = 0;
   let bytes = 0;
-  for await (const { planned: p, result } of deidentifyInOrder(options.planned, { ...options, output: false })) {
+  for await (const { planned: p, result } of deidentifyInOrder(options.planned, {
+    ...options,
+    output: false,
+  })) {
     done++;
     bytes += p.file.row.fileSize;
-    if (result.ok) dump.add(result.values, { tokens: p.patient.tokens, pseudonym: p.patient.pseudonym, example: p.entryPath });
+    if (result.ok)
+      dump.add(result.values, {
+        tokens: p.patient.tokens,
+        pseudonym: p.patient.pseudonym,
+        example: p.entryPath,
+      });
     else failures.push({ fileId: p.file.fileId, code: result.code, reason: result.reason });
     options.onProgress?.(done, options.planned.length, bytes);
   }

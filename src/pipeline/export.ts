@@ -2,7 +2,14 @@
 // manifest, the recipe and the value dump inside; the crosswalk comes back for the key file, which
 // the caller writes elsewhere. The same function runs in the browser and in the CLI.
 import { toCsv } from '../core/csv/csv';
-import { buildManifest, formatManifestCsv, formatManifestJson, type ManifestFile, type PackageManifest, type ReviewGateSummary } from '../core/package/manifest';
+import {
+  buildManifest,
+  formatManifestCsv,
+  formatManifestJson,
+  type ManifestFile,
+  type PackageManifest,
+  type ReviewGateSummary,
+} from '../core/package/manifest';
 import type { KeyFileContent } from '../core/package/keyfile';
 import { zipEntries, zipVolumes, type ZipEntryInput } from '../core/package/zip';
 import { parseVolumeSize, type Recipe } from '../core/profile/recipe';
@@ -70,7 +77,14 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
   const studies = new Map<string, string>();
   const uids = new Map<string, string>();
   const entryVolume = new Map<string, string>();
-  const progress: ExportProgress = { done: 0, total: planned.length, failed: 0, bytesIn: 0, bytesOut: 0, volume: '' };
+  const progress: ExportProgress = {
+    done: 0,
+    total: planned.length,
+    failed: 0,
+    bytesIn: 0,
+    bytesOut: 0,
+    volume: '',
+  };
 
   async function* entries(): AsyncGenerator<ZipEntryInput> {
     for await (const { planned: p, result } of deidentifyInOrder(planned, {
@@ -96,8 +110,13 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
       for (const w of result.warnings) warnings.add(w);
       for (const [from, to] of result.uidMap) uids.set(from, to);
       patients.set(p.patient.key, p.patient.pseudonym);
-      if (p.file.row.StudyInstanceUID && facts.StudyInstanceUID) studies.set(p.file.row.StudyInstanceUID, facts.StudyInstanceUID);
-      dump.add(result.values, { tokens: p.patient.tokens, pseudonym: p.patient.pseudonym, example: p.entryPath });
+      if (p.file.row.StudyInstanceUID && facts.StudyInstanceUID)
+        studies.set(p.file.row.StudyInstanceUID, facts.StudyInstanceUID);
+      dump.add(result.values, {
+        tokens: p.patient.tokens,
+        pseudonym: p.patient.pseudonym,
+        example: p.entryPath,
+      });
       files.push({
         path: p.entryPath,
         size: output.bytes.byteLength,
@@ -130,8 +149,13 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
       createdAt: PACKAGE_TIMESTAMP,
       recipe,
       recipeSha256: options.recipeSha256,
-      options: compileProfile(recipe.deid.options, recipe.deid.allowList).methodCodes.map((c) => ({ code: c.value })),
-      reviewGate: options.reviewGate ?? { reviewedByPerson: false, notes: 'Values nobody reviewed were cleaned automatically by the recipe.' },
+      options: compileProfile(recipe.deid.options, recipe.deid.allowList).methodCodes.map((c) => ({
+        code: c.value,
+      })),
+      reviewGate: options.reviewGate ?? {
+        reviewedByPerson: false,
+        notes: 'Values nobody reviewed were cleaned automatically by the recipe.',
+      },
       uniqueValues: { distinctValues: rows.length, file: 'values.csv' },
       files,
     });
@@ -145,10 +169,17 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
   const compression = recipe.package.compression ?? 'store';
   if (recipe.package.volumeSize) {
     const maxBytes = parseVolumeSize(recipe.package.volumeSize);
-    for await (const volume of zipVolumes(entries(), { maxBytes, baseName: recipe.package.name, compression })) {
+    for await (const volume of zipVolumes(entries(), {
+      maxBytes,
+      baseName: recipe.package.name,
+      compression,
+    })) {
       progress.volume = volume.name;
       const names = volume.entryNames;
-      await options.writeVolume(volume.name, tagVolume(volume.chunks, names, volume.name, entryVolume));
+      await options.writeVolume(
+        volume.name,
+        tagVolume(volume.chunks, names, volume.name, entryVolume),
+      );
       volumes.push({ name: volume.name, entryCount: names.length });
     }
   } else {
@@ -164,7 +195,9 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
     manifest,
     failures,
     keyFile: {
-      patients: [...patients].map(([id_old, id_new]) => ({ id_old: id_old.replace(/^\\/, ''), id_new })).sort(byOld),
+      patients: [...patients]
+        .map(([id_old, id_new]) => ({ id_old: id_old.replace(/^\\/, ''), id_new }))
+        .sort(byOld),
       studies: [...studies].map(([id_old, id_new]) => ({ id_old, id_new })).sort(byOld),
       uids: [...uids].map(([id_old, id_new]) => ({ id_old, id_new })).sort(byOld),
     },
@@ -173,7 +206,8 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
   };
 }
 
-const byOld = (a: { id_old: string }, b: { id_old: string }): number => (a.id_old < b.id_old ? -1 : a.id_old > b.id_old ? 1 : 0);
+const byOld = (a: { id_old: string }, b: { id_old: string }): number =>
+  a.id_old < b.id_old ? -1 : a.id_old > b.id_old ? 1 : 0;
 
 /** Passes a volume's chunks through, remembering which volume each entry landed in. */
 async function* tagVolume(
@@ -189,4 +223,3 @@ async function* tagVolume(
   }
   for (; seen < names.length; seen++) entryVolume.set(names[seen], volume);
 }
-

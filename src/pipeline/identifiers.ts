@@ -43,7 +43,8 @@ export function rowIdentifierTokens(row: InstanceRow): IdentifierToken[] {
   const out = new Map<string, IdentifierToken>();
   for (const [keyword, kind, tokens] of SOURCES) {
     for (const value of valuesOf(row, keyword)) {
-      for (const token of tokens(value)) if (!out.has(token)) out.set(token, { token, kind, source: keyword });
+      for (const token of tokens(value))
+        if (!out.has(token)) out.set(token, { token, kind, source: keyword });
     }
   }
   return [...out.values()];

@@ -51,12 +51,19 @@ export async function planPatients(
     tokens.set(key, bucket);
     for (const t of identifiers(row) ?? []) if (!bucket.has(t.token)) bucket.set(t.token, t);
   }
-  const numbers = await assignPseudonyms(tokens.keys(), recipe.deid.pseudonymPattern, secret, assigned);
+  const numbers = await assignPseudonyms(
+    tokens.keys(),
+    recipe.deid.pseudonymPattern,
+    secret,
+    assigned,
+  );
   const plans = new Map<string, PatientPlan>();
   for (const [key, bucket] of [...tokens].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const { n, pseudonym } = numbers.get(key)!;
     const dateShiftDays = await dateShiftForPatient(secret, key, recipe.deid.dateShiftDays);
-    const sorted = [...bucket.values()].sort((a, b) => (a.token < b.token ? -1 : a.token > b.token ? 1 : 0));
+    const sorted = [...bucket.values()].sort((a, b) =>
+      a.token < b.token ? -1 : a.token > b.token ? 1 : 0,
+    );
     plans.set(key, { key, pseudonym, n, dateShiftDays, tokens: sorted });
   }
   return plans;
@@ -71,7 +78,10 @@ const compareNumber = (a?: number, b?: number): number =>
  * patients by pseudonym number, studies by date, series by number, instances by number; ties are
  * broken by original UIDs, which order but never appear.
  */
-export function planEntries(files: readonly RunFile[], patients: ReadonlyMap<string, PatientPlan>): PlannedFile[] {
+export function planEntries(
+  files: readonly RunFile[],
+  patients: ReadonlyMap<string, PatientPlan>,
+): PlannedFile[] {
   const studyIndex = new Map<string, number>();
   const byPatient = new Map<string, { uid: string; date: string }[]>();
   for (const f of files) {
@@ -88,7 +98,11 @@ export function planEntries(files: readonly RunFile[], patients: ReadonlyMap<str
   const planned = files.map((file) => {
     const patient = patients.get(patientKeyOf(file.row));
     if (!patient) throw new Error('a file of a patient that was not planned');
-    return { file, patient, studyIndex: studyIndex.get(`${patient.key}\u0000${file.row.StudyInstanceUID ?? ''}`)! };
+    return {
+      file,
+      patient,
+      studyIndex: studyIndex.get(`${patient.key}\u0000${file.row.StudyInstanceUID ?? ''}`)!,
+    };
   });
   planned.sort(
     (a, b) =>

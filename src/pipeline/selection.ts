@@ -10,10 +10,14 @@ export interface SelectableRow extends InstanceRow {
   decision?: 'include' | 'exclude';
 }
 
-export type SelectionResult = { ok: true; selected: (row: SelectableRow) => boolean } | { ok: false; error: RuleError };
+export type SelectionResult =
+  { ok: true; selected: (row: SelectableRow) => boolean } | { ok: false; error: RuleError };
 
 /** Compiles the recipe's selection into a predicate; no rule selects everything. */
-export function compileSelection(rows: readonly SelectableRow[], selection: Recipe['selection']): SelectionResult {
+export function compileSelection(
+  rows: readonly SelectableRow[],
+  selection: Recipe['selection'],
+): SelectionResult {
   const text = selection.rule?.trim() ?? '';
   let byRule: (row: SelectableRow) => boolean = () => true;
   if (text !== '') {
@@ -32,7 +36,8 @@ export function compileSelection(rows: readonly SelectableRow[], selection: Reci
   }
   return {
     ok: true,
-    selected: (row) => (row.decision === 'include' ? true : row.decision === 'exclude' ? false : byRule(row)),
+    selected: (row) =>
+      row.decision === 'include' ? true : row.decision === 'exclude' ? false : byRule(row),
   };
 }
 

@@ -3,7 +3,14 @@
 import { writeFile } from 'node:fs/promises';
 import { CliError, flagString, parseArgs, UsageError } from '../args';
 import { createProgress } from '../progress';
-import { deidPool, describeFsError, loadRecipe, loadSecret, requireDirectory, scanFolder } from '../session';
+import {
+  deidPool,
+  describeFsError,
+  loadRecipe,
+  loadSecret,
+  requireDirectory,
+  scanFolder,
+} from '../session';
 import { planRun } from '../plan-run';
 import { workerCount } from '../workers';
 import { toCsv } from '../../core/csv/csv';
@@ -33,7 +40,8 @@ export async function runDump(argv: string[]): Promise<number> {
     result = await runDryRun({
       planned,
       setup,
-      deid: (job) => pool.call('deidentifyFile', [job], job.source instanceof ArrayBuffer ? [job.source] : []),
+      deid: (job) =>
+        pool.call('deidentifyFile', [job], job.source instanceof ArrayBuffer ? [job.source] : []),
       window: workers * 2,
       onProgress: (done, total, bytes) => progress.update({ step: 'dry run', done, total, bytes }),
     });
@@ -58,7 +66,8 @@ export async function runDump(argv: string[]): Promise<number> {
   progress.finish(
     `dump: ${summary.distinctValues} distinct values from ${planned.length} files (${counts.high} high, ${counts.medium} medium, ${counts.low} low risk); ${summary.failed} files could not be de-identified; wrote ${out}.`,
   );
-  for (const f of result.failures) process.stderr.write(`  not de-identified: ${f.fileId.replace(/^[^/]*\//, '')}: ${f.reason}\n`);
+  for (const f of result.failures)
+    process.stderr.write(`  not de-identified: ${f.fileId.replace(/^[^/]*\//, '')}: ${f.reason}\n`);
   if (args.flags.has('json')) process.stdout.write(`${JSON.stringify(summary)}\n`);
   return result.failures.length > 0 ? 1 : 0;
 }

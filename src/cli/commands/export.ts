@@ -6,7 +6,15 @@ import { basename, join, relative, resolve, isAbsolute } from 'node:path';
 import { once } from 'node:events';
 import { CliError, flagString, parseArgs, UsageError } from '../args';
 import { createProgress } from '../progress';
-import { bytesToHex, deidPool, describeFsError, loadRecipe, loadSecret, requireDirectory, scanFolder } from '../session';
+import {
+  bytesToHex,
+  deidPool,
+  describeFsError,
+  loadRecipe,
+  loadSecret,
+  requireDirectory,
+  scanFolder,
+} from '../session';
 import { planRun } from '../plan-run';
 import { workerCount } from '../workers';
 import { runExport as exportPackage } from '../../pipeline/export';
@@ -53,8 +61,12 @@ export async function runExport(argv: string[]): Promise<number> {
   const input = await requireDirectory(args.positionals[0], 'the input folder');
   const out = flagString(args, 'out')!;
   const keyOut = flagString(args, 'key-out') ?? `${resolve(out)}-key`;
-  if (inside(out, keyOut)) throw new UsageError('--key-out must not be inside --out: the key file never travels with the package');
-  if (inside(input, out) || inside(out, input)) throw new UsageError('--out must be outside the input folder (originals are never touched)');
+  if (inside(out, keyOut))
+    throw new UsageError(
+      '--key-out must not be inside --out: the key file never travels with the package',
+    );
+  if (inside(input, out) || inside(out, input))
+    throw new UsageError('--out must be outside the input folder (originals are never touched)');
   const { recipe, sha256 } = await loadRecipe(flagString(args, 'recipe'));
   const volumeSize = flagString(args, 'volume-size');
   if (volumeSize !== undefined) {
@@ -71,7 +83,9 @@ export async function runExport(argv: string[]): Promise<number> {
     try {
       passphrase = (await readFile(passphraseFile, 'utf8')).replace(/\r?\n$/, '');
     } catch (error) {
-      throw new CliError(`cannot read the passphrase file ${passphraseFile}: ${describeFsError(error)}`);
+      throw new CliError(
+        `cannot read the passphrase file ${passphraseFile}: ${describeFsError(error)}`,
+      );
     }
   }
   const { secret, created } = await loadSecret(flagString(args, 'secret-file'));
@@ -92,18 +106,27 @@ export async function runExport(argv: string[]): Promise<number> {
     result = await exportPackage({
       planned,
       setup,
-      deid: (job) => pool.call('deidentifyFile', [job], job.source instanceof ArrayBuffer ? [job.source] : []),
+      deid: (job) =>
+        pool.call('deidentifyFile', [job], job.source instanceof ArrayBuffer ? [job.source] : []),
       window: workers * 2,
       recipe,
       recipeSha256: sha256,
       appVersion: __APP_VERSION__,
       writeVolume: (name, chunks) => writeVolumeFile(join(out, name), chunks),
-      onProgress: (p) => progress.update({ step: `export ${p.volume}`, done: p.done, total: p.total, bytes: p.bytesIn }),
+      onProgress: (p) =>
+        progress.update({
+          step: `export ${p.volume}`,
+          done: p.done,
+          total: p.total,
+          bytes: p.bytesIn,
+        }),
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException)?.code;
     if (code === 'ENOSPC' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
-      throw new CliError(`the export stopped: cannot write to ${out}: ${describeFsError(error)}. Nothing partial was left behind; free space or fix permissions and run the command again.`);
+      throw new CliError(
+        `the export stopped: cannot write to ${out}: ${describeFsError(error)}. Nothing partial was left behind; free space or fix permissions and run the command again.`,
+      );
     }
     throw error;
   } finally {
@@ -117,15 +140,22 @@ export async function runExport(argv: string[]): Promise<number> {
   if (passphrase !== undefined) keyBytes = await encryptKeyFile(keyBytes, passphrase);
   const keyPath = join(keyOut, passphrase !== undefined ? `${keyName}.enc` : keyName);
   await writeFile(keyPath, keyBytes);
-  if (created) await writeFile(join(keyOut, 'secret.hex'), `${bytesToHex(secret)}\n`, { mode: 0o600 });
+  if (created)
+    await writeFile(join(keyOut, 'secret.hex'), `${bytesToHex(secret)}\n`, { mode: 0o600 });
   const pathOf = new Map(planned.map((p) => [p.file.fileId, p.file.row.path]));
   await writeFile(
     join(keyOut, 'failures.csv'),
-    toCsv(['path', 'code', 'reason'], result.failures.map((f) => [pathOf.get(f.fileId) ?? f.fileId, f.code, f.reason])),
+    toCsv(
+      ['path', 'code', 'reason'],
+      result.failures.map((f) => [pathOf.get(f.fileId) ?? f.fileId, f.code, f.reason]),
+    ),
   );
   await writeFile(
     join(keyOut, 'rejected.csv'),
-    toCsv(['path', 'reason'], scanned.rejected.map((f) => [f.path, f.reason ?? ''])),
+    toCsv(
+      ['path', 'reason'],
+      scanned.rejected.map((f) => [f.path, f.reason ?? '']),
+    ),
   );
 
   const counts = { high: 0, medium: 0, low: 0 };
@@ -136,12 +166,17 @@ export async function runExport(argv: string[]): Promise<number> {
     madeAt: started.toISOString(),
     recipe: { name: recipe.name, sha256 },
     volumes: result.volumes,
-    files: { selected: planned.length, written: result.manifest.files.length, failed: result.failures.length, rejectedAtScan: scanned.rejected.length },
+    files: {
+      selected: planned.length,
+      written: result.manifest.files.length,
+      failed: result.failures.length,
+      rejectedAtScan: scanned.rejected.length,
+    },
     failureReasons: countBy(result.failures.map((f) => f.reason)),
     bytes: result.manifest.totals.bytes,
     review: {
       reviewedByPerson: false,
-      note: 'No person reviewed the values in this run: every value got the recipe\'s automatic cleaning. Read values.csv inside the package (high-risk values first) before you send it.',
+      note: "No person reviewed the values in this run: every value got the recipe's automatic cleaning. Read values.csv inside the package (high-risk values first) before you send it.",
       distinctValues: result.dump.length,
       ...counts,
     },
@@ -152,10 +187,14 @@ export async function runExport(argv: string[]): Promise<number> {
   progress.finish(
     [
       `export: wrote ${result.manifest.files.length} of ${planned.length} files into ${result.volumes.map((v) => v.name).join(', ')} in ${out}`,
-      result.failures.length > 0 ? `  ${result.failures.length} files could not be de-identified; their paths and reasons are in ${join(keyOut, 'failures.csv')}` : '',
+      result.failures.length > 0
+        ? `  ${result.failures.length} files could not be de-identified; their paths and reasons are in ${join(keyOut, 'failures.csv')}`
+        : '',
       `  ${counts.high} high-risk values left for a person to check (values.csv in the package)`,
       `  key file: ${keyPath} — keep it at your site, never send it with the package`,
-      created ? `  a new project secret was made and saved in ${join(keyOut, 'secret.hex')}; pass it with --secret-file to reproduce this package` : '',
+      created
+        ? `  a new project secret was made and saved in ${join(keyOut, 'secret.hex')}; pass it with --secret-file to reproduce this package`
+        : '',
     ]
       .filter(Boolean)
       .join('\n'),

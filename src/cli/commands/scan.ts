@@ -40,7 +40,9 @@ export async function runScan(argv: string[]): Promise<number> {
   const scanned = await scanFolder(input, { recipe, workers: workerCount(args), progress });
   const selection = compileSelection(scanned.instances, recipe.selection);
   if (!selection.ok) {
-    throw new CliError(`the recipe's selection rule has an error at column ${selection.error.position + 1}: ${selection.error.message}`);
+    throw new CliError(
+      `the recipe's selection rule has an error at column ${selection.error.position + 1}: ${selection.error.message}`,
+    );
   }
   const rows = scanned.instances.map((r) => [
     r.path,
@@ -59,7 +61,13 @@ export async function runScan(argv: string[]): Promise<number> {
   const rejectedPath = join(dirname(out), 'rejected.csv');
   try {
     await writeFile(out, toCsv(INVENTORY_COLUMNS, rows));
-    await writeFile(rejectedPath, toCsv(['path', 'reason'], scanned.rejected.map((f) => [f.path, f.reason ?? ''])));
+    await writeFile(
+      rejectedPath,
+      toCsv(
+        ['path', 'reason'],
+        scanned.rejected.map((f) => [f.path, f.reason ?? '']),
+      ),
+    );
   } catch (error) {
     throw new CliError(`cannot write ${out}: ${describeFsError(error)}`);
   }

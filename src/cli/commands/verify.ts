@@ -6,7 +6,14 @@ import { basename, join, relative, sep } from 'node:path';
 import { CliError, flagString, parseArgs, UsageError } from '../args';
 import { createProgress } from '../progress';
 import { describeFsError, loadRecipe } from '../session';
-import { reportHtml, reportJson, verifyPackage, zipSource, type PackageEntry, type PackageSource } from '../../core/verify';
+import {
+  reportHtml,
+  reportJson,
+  verifyPackage,
+  zipSource,
+  type PackageEntry,
+  type PackageSource,
+} from '../../core/verify';
 
 /** A folder of loose files (an unpacked package, or another tool's output). */
 function folderSource(root: string, files: string[]): PackageSource {
@@ -47,7 +54,10 @@ async function sourceOf(inputs: string[]): Promise<PackageSource> {
       zips.push(new File([blob], basename(input)));
     }
   }
-  const sources = [...(zips.length > 0 ? [zipSource(zips)] : []), ...folders.map((f) => folderSource(f.root, f.files))];
+  const sources = [
+    ...(zips.length > 0 ? [zipSource(zips)] : []),
+    ...folders.map((f) => folderSource(f.root, f.files)),
+  ];
   return {
     async *entries() {
       for (const s of sources) yield* s.entries();
@@ -65,12 +75,14 @@ export async function runVerify(argv: string[]): Promise<number> {
     json: { value: false },
     quiet: { value: false },
   });
-  if (args.positionals.length === 0) throw new UsageError('verify takes one or more package zips or folders');
+  if (args.positionals.length === 0)
+    throw new UsageError('verify takes one or more package zips or folders');
   const recipePath = flagString(args, 'recipe');
   const recipe = recipePath ? (await loadRecipe(recipePath)).recipe : undefined;
   const seedText = flagString(args, 'seed');
   const seed = seedText === undefined ? undefined : Number(seedText);
-  if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError(`--seed takes a whole number, not "${seedText}"`);
+  if (seed !== undefined && !Number.isInteger(seed))
+    throw new UsageError(`--seed takes a whole number, not "${seedText}"`);
   const source = await sourceOf(args.positionals);
   const progress = createProgress(process.stderr, args.flags.has('quiet'));
   const report = await verifyPackage(source, {
@@ -90,12 +102,17 @@ export async function runVerify(argv: string[]): Promise<number> {
   const failed = report.checks.filter((c) => c.status === 'fail');
   const lines = [
     `verify: ${report.verdict === 'pass' ? 'PASS' : 'FAIL'} — ${report.dicomFiles} DICOM files in ${report.files} entries`,
-    ...report.checks.map((c) => `  ${c.status.padEnd(13)} ${c.id}${c.counts.failed ? ` (${c.counts.failed} findings)` : ''}`),
+    ...report.checks.map(
+      (c) =>
+        `  ${c.status.padEnd(13)} ${c.id}${c.counts.failed ? ` (${c.counts.failed} findings)` : ''}`,
+    ),
     `  wrote ${out} and ${html}`,
   ];
   progress.finish(lines.join('\n'));
   if (args.flags.has('json')) {
-    process.stdout.write(`${JSON.stringify({ verdict: report.verdict, failedChecks: failed.map((c) => c.id), report: out, html })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ verdict: report.verdict, failedChecks: failed.map((c) => c.id), report: out, html })}\n`,
+    );
   }
   return report.verdict === 'pass' ? 0 : 1;
 }

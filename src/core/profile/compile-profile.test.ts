@@ -330,7 +330,10 @@ describe('wildcard rows, group lengths and the private rule', () => {
 
 describe('allow-list', () => {
   it('allow-list keep: an attribute outside the table on the list is K with its group named', () => {
-    expect(ruleOf('PixelSpacing', {}, ctx(), 'DS')).toEqual({ action: 'K', reason: 'allow-list: image plane' });
+    expect(ruleOf('PixelSpacing', {}, ctx(), 'DS')).toEqual({
+      action: 'K',
+      reason: 'allow-list: image plane',
+    });
   });
 
   it('allow-listed free text is cleaned: a text VR on the list gets C, not K', () => {

@@ -110,7 +110,8 @@ const OPTION_GATED = new Map<Tag, { option: 'cleanStructuredContent'; reason: st
     0x0040a160,
     {
       option: 'cleanStructuredContent',
-      reason: 'TextValue: SR free text is kept (cleaned) only with the Clean Structured Content option (ContentSequence is D in Table E.1-1)',
+      reason:
+        'TextValue: SR free text is kept (cleaned) only with the Clean Structured Content option (ContentSequence is D in Table E.1-1)',
     },
   ],
 ]);

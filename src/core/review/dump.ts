@@ -1,7 +1,13 @@
 // The unique-value dump: every distinct value left at every element path of the de-identified
 // output, with counts, example files and its risk, ready for a person to read (and for CSV).
 import type { VR } from '../dicom/types';
-import { compareRanked, rankValue, type IdentifierToken, type RankedValue, type Risk } from './rank';
+import {
+  compareRanked,
+  rankValue,
+  type IdentifierToken,
+  type RankedValue,
+  type Risk,
+} from './rank';
 
 /** One value found at one element path of one output file. */
 export interface ValueOccurrence {
@@ -56,12 +62,24 @@ export class ValueDump {
       });
       const entry = this.entries.get(key);
       if (!entry) {
-        this.entries.set(key, { path: o.path, vr: o.vr, value: o.value, count: 1, ranked, examples: [context.example] });
+        this.entries.set(key, {
+          path: o.path,
+          vr: o.vr,
+          value: o.value,
+          count: 1,
+          ranked,
+          examples: [context.example],
+        });
         continue;
       }
       entry.count++;
       // The same value may be harmless for one patient and another patient's name: keep the worst.
-      if (compareRanked({ ranked, path: '', value: '' }, { ranked: entry.ranked, path: '', value: '' }) < 0) {
+      if (
+        compareRanked(
+          { ranked, path: '', value: '' },
+          { ranked: entry.ranked, path: '', value: '' },
+        ) < 0
+      ) {
         entry.ranked = ranked;
       }
       if (entry.examples.length < MAX_EXAMPLES && !entry.examples.includes(context.example)) {

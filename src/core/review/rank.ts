@@ -27,22 +27,53 @@ const DATE_VRS: ReadonlySet<VR> = new Set(['DA', 'DT', 'TM']);
 
 const PATTERNS: { re: RegExp; score: number; reason: string }[] = [
   { re: /[A-Za-z][\w.+-]*@[\w-]+\.[\w.]+/, score: 10, reason: 'looks like an e-mail address' },
-  { re: /(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)[\s.-]?)?\d{3}[\s.-]\d{3,4}(?:[\s.-]\d{2,4})?/, score: 11, reason: 'looks like a phone number' },
-  { re: /\b(?:19|20)\d{2}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])\b/, score: 12, reason: 'looks like a date' },
-  { re: /\b(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|1[0-2])[-/.](?:19|20)?\d{2}\b/, score: 12, reason: 'looks like a date' },
-  { re: /\b(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\b/, score: 13, reason: 'looks like a date' },
+  {
+    re: /(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)[\s.-]?)?\d{3}[\s.-]\d{3,4}(?:[\s.-]\d{2,4})?/,
+    score: 11,
+    reason: 'looks like a phone number',
+  },
+  {
+    re: /\b(?:19|20)\d{2}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])\b/,
+    score: 12,
+    reason: 'looks like a date',
+  },
+  {
+    re: /\b(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|1[0-2])[-/.](?:19|20)?\d{2}\b/,
+    score: 12,
+    reason: 'looks like a date',
+  },
+  {
+    re: /\b(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\b/,
+    score: 13,
+    reason: 'looks like a date',
+  },
   {
     re: /\b\d{1,5}\s+\w+(?:\s+\w+)?\s+(?:street|st|avenue|ave|road|rd|lane|ln|drive|dr|boulevard|blvd|way|court|ct|place|pl|strasse|straße|rue|weg)\b/i,
     score: 14,
     reason: 'looks like a street address',
   },
-  { re: /\b[A-Z][A-Za-z'-]+\^[A-Z][A-Za-z'-]+/, score: 15, reason: 'looks like a person name (Family^Given)' },
-  { re: /\b(?:mr|mrs|ms|dr|prof)\.?\s+[A-Z][a-z]+/i, score: 16, reason: 'looks like a person name (title and name)' },
-  { re: /\b(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{5,}\b/i, score: 17, reason: 'looks like an identifier (6 or more letters and digits)' },
+  {
+    re: /\b[A-Z][A-Za-z'-]+\^[A-Z][A-Za-z'-]+/,
+    score: 15,
+    reason: 'looks like a person name (Family^Given)',
+  },
+  {
+    re: /\b(?:mr|mrs|ms|dr|prof)\.?\s+[A-Z][a-z]+/i,
+    score: 16,
+    reason: 'looks like a person name (title and name)',
+  },
+  {
+    re: /\b(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{5,}\b/i,
+    score: 17,
+    reason: 'looks like an identifier (6 or more letters and digits)',
+  },
 ];
 
 function normalise(text: string): string {
-  return text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
 }
 
 /** Finds an original identifier of the same patient inside a value, on word boundaries for short tokens. */
@@ -89,19 +120,32 @@ export function rankValue(
   if (options.pseudonym && trimmed === options.pseudonym) {
     return { risk: 'low', score: 80, reason: 'the pseudonym Cleanroom assigned' };
   }
-  if (options.generated) return { risk: 'low', score: 85, reason: 'written by Cleanroom (keyed replacement, shifted date or new UID)' };
+  if (options.generated)
+    return {
+      risk: 'low',
+      score: 85,
+      reason: 'written by Cleanroom (keyed replacement, shifted date or new UID)',
+    };
   // Coded, numeric, date and UID values cannot carry a name; text, unknown and private ones can.
   const textual = FREE_TEXT_VRS.has(vr) || vr === 'UN' || (options.isPrivate && !CODED_VRS.has(vr));
   if (textual) {
     const hit = findIdentifier(trimmed, options.tokens, options.path);
     if (hit) return { risk: 'high', score: 0, reason: `matches the patient's ${hit.kind}` };
-    for (const p of PATTERNS) if (p.re.test(trimmed)) return { risk: 'high', score: p.score, reason: p.reason };
+    for (const p of PATTERNS)
+      if (p.re.test(trimmed)) return { risk: 'high', score: p.score, reason: p.reason };
   }
   if (vr === 'PN') return { risk: 'high', score: 18, reason: 'a person name element with a value' };
-  if (options.isPrivate) return { risk: 'medium', score: 30, reason: 'private element: content unknown to the standard' };
+  if (options.isPrivate)
+    return {
+      risk: 'medium',
+      score: 30,
+      reason: 'private element: content unknown to the standard',
+    };
   if (FREE_TEXT_VRS.has(vr)) return { risk: 'medium', score: 20, reason: `free text (${vr})` };
-  if (vr === 'UN') return { risk: 'medium', score: 25, reason: 'unknown VR: content could be anything' };
-  if (DATE_VRS.has(vr)) return { risk: 'low', score: 60, reason: 'date or time, after the date rules of the recipe' };
+  if (vr === 'UN')
+    return { risk: 'medium', score: 25, reason: 'unknown VR: content could be anything' };
+  if (DATE_VRS.has(vr))
+    return { risk: 'low', score: 60, reason: 'date or time, after the date rules of the recipe' };
   if (vr === 'UI') return { risk: 'low', score: 70, reason: 'UID, remapped or standard' };
   if (CODED_VRS.has(vr)) return { risk: 'low', score: 50, reason: 'coded value' };
   return { risk: 'low', score: 55, reason: 'numeric value' };
