@@ -19,7 +19,7 @@ export const CONTENT_SECURITY_POLICY = [
   "form-action 'none'",
 ].join('; ');
 
-const pkg = JSON.parse(readFileSync(resolve(__dirname, 'package.json'), 'utf8')) as {
+const pkg = JSON.parse(readFileSync(resolve(import.meta.dirname, 'package.json'), 'utf8')) as {
   version: string;
 };
 
@@ -52,7 +52,7 @@ function ocrAssets(): Plugin {
       for (const [from, to] of files) {
         const target = resolve(out, to);
         mkdirSync(resolve(target, '..'), { recursive: true });
-        copyFileSync(resolve(__dirname, from), target);
+        copyFileSync(resolve(import.meta.dirname, from), target);
       }
     },
   };

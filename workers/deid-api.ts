@@ -130,7 +130,10 @@ async function processFile(job: DeidJob): Promise<DeidJobResult> {
     let output: DeidOutput | undefined;
     if (job.output) {
       const bytes = writeDicomFile({ meta: result.meta, dataset: result.dataset, transferSyntaxUID: result.transferSyntaxUID });
-      output = { bytes, sha256: await sha256Hex(bytes), crc32: crc32(bytes) };
+      // WebCrypto hashes on its own thread: the CRC-32 is computed here meanwhile.
+      const sha256 = sha256Hex(bytes);
+      const crc = crc32(bytes);
+      output = { bytes, sha256: await sha256, crc32: crc };
     }
     return { fileId, ok: true, output, facts, uidMap: result.uidMap, values, warnings: result.warnings };
   } catch (error) {

@@ -64,7 +64,26 @@ function tagKinds(): Map<Tag, IdentifierKind> {
   return sourceTags;
 }
 
-function tokensOf(kind: IdentifierKind, value: string): string[] {
+/**
+ * Tokens already derived, by kind and value: the files of one series repeat the same names, IDs
+ * and places, and deriving tokens (Unicode normalization, regular expressions) costs more than
+ * looking them up. Bounded; cleared when full. It holds PHI only in this thread's memory, as the
+ * data sets themselves do.
+ */
+const tokenMemo = new Map<string, readonly string[]>();
+const MAX_MEMO = 4096;
+
+function tokensOf(kind: IdentifierKind, value: string): readonly string[] {
+  const key = `${kind}\0${value}`;
+  const known = tokenMemo.get(key);
+  if (known !== undefined) return known;
+  const tokens = deriveTokens(kind, value);
+  if (tokenMemo.size >= MAX_MEMO) tokenMemo.clear();
+  tokenMemo.set(key, tokens);
+  return tokens;
+}
+
+function deriveTokens(kind: IdentifierKind, value: string): string[] {
   switch (kind) {
     case 'name':
       return nameTokens(value);

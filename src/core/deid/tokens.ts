@@ -159,6 +159,13 @@ export function mergeTokenSets(...sets: Iterable<string>[]): TokenSet {
 }
 
 const patternCache = new WeakMap<TokenSet, RegExp | null>();
+/**
+ * Patterns by the sorted tokens they were built from: each file merges the patient's tokens with
+ * its own into a new set, mostly with the same contents as the previous file's, and compiling the
+ * alternation is the dearest step of cleaning. Bounded; cleared when full.
+ */
+const patternsByContent = new Map<string, RegExp | null>();
+const MAX_PATTERNS_BY_CONTENT = 64;
 
 function escapeRegExp(value: string): string {
   return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -171,6 +178,12 @@ function tokenPattern(tokens: TokenSet): RegExp | null {
   const sorted = [...tokens]
     .filter((t) => t.length > 0)
     .sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+  const key = JSON.stringify(sorted);
+  const known = patternsByContent.get(key);
+  if (known !== undefined) {
+    patternCache.set(tokens, known);
+    return known;
+  }
   let pattern: RegExp | null = null;
   if (sorted.length > 0) {
     const alternatives = sorted.map((token) => {
@@ -184,6 +197,8 @@ function tokenPattern(tokens: TokenSet): RegExp | null {
     pattern = new RegExp(alternatives.join('|'), 'giu');
   }
   patternCache.set(tokens, pattern);
+  if (patternsByContent.size >= MAX_PATTERNS_BY_CONTENT) patternsByContent.clear();
+  patternsByContent.set(key, pattern);
   return pattern;
 }
 
