@@ -129,18 +129,36 @@ async function processFile(job: DeidJob): Promise<DeidJobResult> {
     }
     let output: DeidOutput | undefined;
     if (job.output) {
-      const bytes = writeDicomFile({ meta: result.meta, dataset: result.dataset, transferSyntaxUID: result.transferSyntaxUID });
+      const bytes = writeDicomFile({
+        meta: result.meta,
+        dataset: result.dataset,
+        transferSyntaxUID: result.transferSyntaxUID,
+      });
       // WebCrypto hashes on its own thread: the CRC-32 is computed here meanwhile.
       const sha256 = sha256Hex(bytes);
       const crc = crc32(bytes);
       output = { bytes, sha256: await sha256, crc32: crc };
     }
-    return { fileId, ok: true, output, facts, uidMap: result.uidMap, values, warnings: result.warnings };
+    return {
+      fileId,
+      ok: true,
+      output,
+      facts,
+      uidMap: result.uidMap,
+      values,
+      warnings: result.warnings,
+    };
   } catch (error) {
-    if (error instanceof DicomReadError) return { fileId, ok: false, code: error.code, reason: error.message };
+    if (error instanceof DicomReadError)
+      return { fileId, ok: false, code: error.code, reason: error.message };
     // Only the error's class and our own message: never a value from the file.
     const name = error instanceof Error ? error.name : 'error';
-    return { fileId, ok: false, code: 'deid-failed', reason: `the file could not be de-identified (${name})` };
+    return {
+      fileId,
+      ok: false,
+      code: 'deid-failed',
+      reason: `the file could not be de-identified (${name})`,
+    };
   }
 }
 
@@ -160,7 +178,9 @@ export const deidWorkerApi = {
   async deidentifyFile(job: DeidJob): Promise<DeidJobResult> {
     const result = await processFile(job);
     // The written file moves back to the caller instead of being copied.
-    return result.ok && result.output ? transfer(result, [result.output.bytes.buffer as ArrayBuffer]) : result;
+    return result.ok && result.output
+      ? transfer(result, [result.output.bytes.buffer as ArrayBuffer])
+      : result;
   },
 };
 

@@ -129,7 +129,7 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
       });
       progress.bytesOut += output.bytes.byteLength;
       options.onProgress?.(progress);
-      yield { name: p.entryPath, data: output.bytes };
+      yield { name: p.entryPath, data: output.bytes, crc32: output.crc32 };
     }
     if (options.signal?.aborted) throw new DOMException('The export was cancelled.', 'AbortError');
     yield* packageDocuments();

@@ -1,7 +1,7 @@
 // Applies a compiled profile to one parsed DICOM file: the allow-list rebuild, UIDs, dates, pseudonyms, marks.
 
 import { keywordForTag, vrForTag } from '../dicom/dictionary';
-import { getUid, sequenceElement, textElement } from '../dicom/element';
+import { getText, getUid, sequenceElement, textElement } from '../dicom/element';
 import { charsetsOf, decodeText, encodeText } from '../dicom/text';
 import {
   PIXEL_DATA,
@@ -620,6 +620,24 @@ export async function deidentify(file: DicomFile, ctx: DeidContext): Promise<Dei
       });
     }
     rebuild.warnings.add(`character set converted from ${convertFrom} to ${UTF8}`);
+  }
+  // Every output file names its patient by the pseudonym, even when the input left PatientName or
+  // PatientID out (both are Type 2 in the Patient Module): an organizer groups files by them.
+  for (const [tag, keyword] of [
+    [PATIENT_NAME, 'PatientName'],
+    [PATIENT_ID, 'PatientID'],
+  ] as const) {
+    if (getText(dataset, tag)) continue;
+    dataset.set(tag, textElement(tag, tag === PATIENT_NAME ? 'PN' : 'LO', ctx.pseudonym));
+    rebuild.explain.push({
+      path: keyword,
+      tag,
+      keyword,
+      vr: tag === PATIENT_NAME ? 'PN' : 'LO',
+      after: ctx.pseudonym,
+      action: 'pseudonym',
+      reason: `added: the input had no ${keyword}; every file carries the patient's pseudonym`,
+    });
   }
   const marks = buildMarks(ctx.profile, ctx.dateShiftDays, file.dataset, file.syntax.littleEndian);
   for (const { element, row } of marks) {

@@ -316,3 +316,18 @@ describe('crc32', () => {
     expect(crc32(data)).toBe(Number(py.stdout.trim()));
   });
 });
+
+describe('a CRC-32 given by the caller', () => {
+  it('gives the same bytes as the CRC the writer computes itself', async () => {
+    const { crc32 } = await import('./crc32');
+    const data = new TextEncoder().encode('the same bytes either way');
+    const collect = async (entries: { name: string; data: Uint8Array; crc32?: number }[]) => {
+      const parts: Uint8Array[] = [];
+      for await (const c of zipEntries(entries)) parts.push(c);
+      return Buffer.concat(parts);
+    };
+    const computed = await collect([{ name: 'a.bin', data }]);
+    const given = await collect([{ name: 'a.bin', data, crc32: crc32(data) }]);
+    expect(given.equals(computed)).toBe(true);
+  });
+});

@@ -33,6 +33,11 @@ export interface ZipEntryInput {
   data: Blob | Uint8Array | ReadableStream<Uint8Array>;
   /** Required for a ReadableStream that goes into volumes; checked against the bytes read. */
   size?: number;
+  /**
+   * The CRC-32 of the bytes when the caller already computed it (the de-identification worker
+   * does, off the main thread); only used for Uint8Array data with 'store', where it saves a pass.
+   */
+  crc32?: number;
 }
 
 export interface ZipOptions {
@@ -192,7 +197,13 @@ export async function* zipEntries(
     const header = localHeader(name, method, zip64Local, offset);
     yield header;
     const tally = { crc: 0, size: 0, compressedSize: 0 };
-    for await (const chunk of entryData(entry.data, compression, tally)) yield chunk;
+    if (entry.crc32 !== undefined && entry.data instanceof Uint8Array && compression === 'store') {
+      tally.crc = entry.crc32 >>> 0;
+      tally.size = tally.compressedSize = entry.data.length;
+      yield entry.data;
+    } else {
+      for await (const chunk of entryData(entry.data, compression, tally)) yield chunk;
+    }
     if (
       (declared !== undefined && tally.size !== declared) ||
       (!zip64Local && tally.compressedSize >= MAX_32)
