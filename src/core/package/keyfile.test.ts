@@ -32,7 +32,7 @@ describe('key file', () => {
         expect(text).toContain(
           'This file links the de-identified package back to real patients. Keep it at your site',
         );
-      else expect(text.startsWith('id_old,id_new\r\n')).toBe(true);
+      else expect(text.startsWith('id_old,id_new\n')).toBe(true);
     }
     expect(names).toEqual(['README.txt', 'patients.csv', 'studies.csv', 'uids.csv']);
     expect(KEY_FILE_README).toMatch(/DO NOT SEND/);

@@ -1,7 +1,7 @@
 // The key file (crosswalk original ↔ pseudonym) that stays at the site: a small zip of CSVs with a
 // plain-words README, optionally sealed with a passphrase (PBKDF2-SHA-256 → AES-256-GCM).
 
-import { formatCsv, parseCsv } from './csv';
+import { parseCsv, toCsv as formatCsv } from '../csv/csv';
 import { readZipEntries } from './read-zip';
 import { zipEntries } from './zip';
 

@@ -1,6 +1,6 @@
 // Tests for the package manifest: JSON and CSV shape, totals, recipe hash, CID 7050 codes, determinism.
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from './csv';
+import { parseCsv } from '../csv/csv';
 import {
   buildManifest,
   canonicalJson,
@@ -110,11 +110,11 @@ describe('manifest', () => {
     expect(m.redactionLog[0].regions[0].width).toBe(100);
   });
 
-  it('CSV shape: header row, one row per file in package order, CRLF, RFC 4180 quoting', async () => {
+  it('CSV shape: header row, one row per file in package order, LF line ends, RFC 4180 quoting', async () => {
     const i = input();
     i.files[2].series = 'has,comma "and quote"';
     const csv = formatManifestCsv(await buildManifest(i));
-    expect(csv.endsWith('\r\n')).toBe(true);
+    expect(csv.endsWith('\n')).toBe(true);
     const rows = parseCsv(csv);
     expect(rows[0]).toEqual([...MANIFEST_CSV_COLUMNS]);
     expect(rows).toHaveLength(4);

@@ -1,6 +1,6 @@
 // The package manifest (JSON and CSV): what is in a package, how it was made, and the hash of the recipe that made it.
 
-import { formatCsv } from './csv';
+import { toCsv as formatCsv } from '../csv/csv';
 import { sha256Hex } from './sha256';
 
 /**
