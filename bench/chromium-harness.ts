@@ -31,6 +31,30 @@ export async function bundleBrowser(entries: Record<string, string>, outdir: str
   });
 }
 
+/** Bundles one browser entry into a single classic script (IIFE) and returns its text. */
+export async function bundleBrowserScript(entry: string): Promise<string> {
+  const result = await build({
+    entryPoints: [entry],
+    write: false,
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'chrome120',
+    define: { __APP_VERSION__: '"bench"' },
+    logLevel: 'warning',
+  });
+  return result.outputFiles[0].text;
+}
+
+/** A TCP port that was free a moment ago on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
 /**
  * Serves folders on 127.0.0.1 at a free port: `mounts` maps a URL prefix ('/', '/in/') to a folder.
  * Paths that leave their folder are refused.

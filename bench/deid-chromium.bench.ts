@@ -105,7 +105,7 @@ try {
   );
   await clear(page, 'out-sync');
   const sameIo = floors[floors.length - 1];
-  for (const workers of [1, 2]) {
+  for (const workers of [2]) {
     await floor(
       `copy floor, sync-handle read + write in ${workers} worker${workers > 1 ? 's' : ''} (Chromium OPFS)`,
       'read and write both through FileSystemSyncAccessHandle inside dedicated workers, 4 files in flight per worker',

@@ -14,6 +14,8 @@ export interface BenchResult {
   peak_mb: number;
   floor_mb_per_s: number | null;
   notes?: string;
+  /** Further named figures of a benchmark (e.g. long-task counts), kept in bench/results.json. */
+  extra?: Record<string, number>;
 }
 
 /** Prints one result as a line the runner (scripts/run-bench.mjs) picks up. */

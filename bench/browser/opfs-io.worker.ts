@@ -2,52 +2,7 @@
 // Generates the input folder, writes outputs, and copies files (the floors).
 import type { IoReply, IoRequest } from './opfs-io-protocol';
 import { benchSlices } from '../inputs';
-
-const folders = new Map<string, Promise<FileSystemDirectoryHandle>>();
-
-/** The OPFS folder at a '/'-separated path, created on first use and kept. */
-function folder(path: string): Promise<FileSystemDirectoryHandle> {
-  let found = folders.get(path);
-  if (!found) {
-    found = (async () => {
-      let dir = await navigator.storage.getDirectory();
-      for (const part of path.split('/').filter(Boolean)) dir = await dir.getDirectoryHandle(part, { create: true });
-      return dir;
-    })();
-    folders.set(path, found);
-  }
-  return found;
-}
-
-/** No flush(): like Node's writeFile, the bytes are handed to the OS, not synced to the disk. */
-async function writeFile(dir: string, name: string, bytes: Uint8Array): Promise<void> {
-  const handle = await (await folder(dir)).getFileHandle(name, { create: true });
-  const access = await handle.createSyncAccessHandle();
-  try {
-    access.truncate(0);
-    let at = 0;
-    while (at < bytes.byteLength) at += access.write(bytes.subarray(at), { at });
-  } finally {
-    access.close();
-  }
-}
-
-async function readFile(dir: string, name: string): Promise<Uint8Array> {
-  const handle = await (await folder(dir)).getFileHandle(name);
-  const access = await handle.createSyncAccessHandle();
-  try {
-    const bytes = new Uint8Array(access.getSize());
-    let at = 0;
-    while (at < bytes.byteLength) {
-      const n = access.read(bytes.subarray(at), { at });
-      if (n === 0) throw new Error(`short read at offset ${at}`);
-      at += n;
-    }
-    return bytes;
-  } finally {
-    access.close();
-  }
-}
+import { folder, readFile, writeFile } from './opfs-sync';
 
 function split(path: string): [string, string] {
   const i = path.lastIndexOf('/');

@@ -257,7 +257,7 @@ export const MANIFEST_CSV_COLUMNS = [
   'volume',
 ] as const;
 
-/** One row per file, in package order (RFC 4180, CRLF); totals and provenance are in the JSON. */
+/** One row per file, in package order (RFC 4180 quoting, LF line ends, from core/csv); totals and provenance are in the JSON. */
 export function formatManifestCsv(manifest: PackageManifest): string {
   return formatCsv(
     MANIFEST_CSV_COLUMNS,

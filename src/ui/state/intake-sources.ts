@@ -9,7 +9,9 @@ import {
   writeSampleToOpfs,
 } from '../../platform/browser';
 import type { RootRow } from '../../store';
+import type { ScanSourceItem } from '../../pipeline/scan';
 import type { ScanRequest } from './scan.svelte';
+import { keepVisitFiles } from './visit-files';
 
 /** The sample set always scans into this root, so trying it twice resumes instead of doubling it. */
 export const SAMPLE_ROOT_ID = 'sample';
@@ -31,7 +33,18 @@ export function requestFromFiles(files: FileList | File[]): ScanRequest | undefi
   const list = [...files];
   if (list.length === 0) return undefined;
   const top = list[0].webkitRelativePath.split('/')[0] || 'Selected files';
-  return { name: top, kind: 'files', walk: () => filesFromInput(list) };
+  return handleless(top, () => filesFromInput(list));
+}
+
+/** Files without a folder handle: a root id of their own, and the File objects kept for the export. */
+function handleless(name: string, walk: () => AsyncIterable<ScanSourceItem>): ScanRequest {
+  const rootId = crypto.randomUUID();
+  return {
+    name,
+    kind: 'files',
+    rootId,
+    walk: () => keepVisitFiles(rootId, walk()),
+  };
 }
 
 /**
@@ -45,7 +58,7 @@ export function requestFromDrop(data: DataTransfer): () => Promise<ScanRequest |
   return async () => {
     const folder = await handle;
     if (folder) return fromHandle(folder);
-    return { name, kind: 'files', walk: () => walk };
+    return handleless(name, () => walk);
   };
 }
 

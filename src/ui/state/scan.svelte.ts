@@ -2,6 +2,7 @@
 import type { RootKind } from '../../store';
 import { addRoot, listRoots } from '../../store';
 import { startScan, type ScanHandle, type ScanSourceItem } from '../../pipeline/scan';
+import { IDENTIFIER_PATHS } from '../../pipeline/identifiers';
 import type { ScanProgress } from '../../pipeline/scan-progress';
 import { db } from './db';
 import { scanWorkers } from './pools';
@@ -63,6 +64,8 @@ class ScanRunner {
         rootId,
         source: request.walk(),
         pool: scanWorkers(),
+        // The patient's identifiers beyond the inventory columns, which cleaning needs (as in the CLI).
+        extraPaths: IDENTIFIER_PATHS,
         onProgress: (progress) => {
           this.progress = progress;
           this.phase = progress.phase;
