@@ -80,6 +80,16 @@ export class Sha256 {
     return this;
   }
 
+  /** An independent copy of the state so far (HMAC hashes many messages after the same key block). */
+  clone(): Sha256 {
+    const copy = new Sha256();
+    copy.h.set(this.h);
+    copy.block.set(this.block);
+    copy.blockLength = this.blockLength;
+    copy.total = this.total;
+    return copy;
+  }
+
   digest(): Uint8Array {
     const bits = this.total * 8;
     const pad = new Uint8Array((this.blockLength < 56 ? 56 : 120) - this.blockLength + 8);
