@@ -17,7 +17,10 @@ const MIME: Record<string, string> = {
 };
 
 /** Bundles browser entries (ESM, platform browser) into `outdir`, one `<name>.js` per entry. */
-export async function bundleBrowser(entries: Record<string, string>, outdir: string): Promise<void> {
+export async function bundleBrowser(
+  entries: Record<string, string>,
+  outdir: string,
+): Promise<void> {
   await build({
     entryPoints: entries,
     outdir,
@@ -70,7 +73,8 @@ export async function serveStatic(
     const root = mounts[prefix];
     const rel = path.slice(prefix.length) || 'index.html';
     const file = normalize(join(root, rel));
-    if (!file.startsWith(normalize(root + sep)) && file !== normalize(root)) return void res.writeHead(403).end();
+    if (!file.startsWith(normalize(root + sep)) && file !== normalize(root))
+      return void res.writeHead(403).end();
     let size: number;
     try {
       const st = statSync(file);
@@ -100,7 +104,13 @@ export async function serveStatic(
 
 export interface HeapSampler {
   /** Peak of (page main-thread JS heap + JS heaps of the page's live workers) since `start`, in MB, over the value at `start`, and the absolute peak. */
-  stop(): Promise<{ peakMb: number; peakGrowthMb: number; mainPeakMb: number; workerPeakMb: number; samples: number }>;
+  stop(): Promise<{
+    peakMb: number;
+    peakGrowthMb: number;
+    mainPeakMb: number;
+    workerPeakMb: number;
+    samples: number;
+  }>;
 }
 
 /**
@@ -125,7 +135,11 @@ export async function startHeapSampler(page: Page, intervalMs = 100): Promise<He
     const message = JSON.parse(e.message) as { id?: number; result?: { usedSize?: number } };
     if (message.id !== undefined) waiting.get(message.id)?.(message.result?.usedSize ?? 0);
   });
-  await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
+  await cdp.send('Target.setAutoAttach', {
+    autoAttach: true,
+    waitForDebuggerOnStart: false,
+    flatten: false,
+  });
 
   const workerHeap = (sessionId: string): Promise<number> =>
     new Promise((resolve) => {
@@ -138,7 +152,10 @@ export async function startHeapSampler(page: Page, intervalMs = 100): Promise<He
       };
       waiting.set(id, finish);
       cdp
-        .send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method: 'Runtime.getHeapUsage' }) })
+        .send('Target.sendMessageToTarget', {
+          sessionId,
+          message: JSON.stringify({ id, method: 'Runtime.getHeapUsage' }),
+        })
         .catch(() => finish(0));
     });
 

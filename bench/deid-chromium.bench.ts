@@ -13,7 +13,8 @@ import type { DeidBenchPage, Timed } from './browser/deid-page';
 const FILES = Number(process.env.BENCH_FILES ?? 2000);
 /** createWritable() is slow in Chromium; its floor runs on at most this many files. */
 const WRITABLE_FILES = Math.min(FILES, 300);
-const HEAP_NOTE = 'peak_mb: CDP JS heap in use (page main thread + its workers, V8 objects only), peak during the run';
+const HEAP_NOTE =
+  'peak_mb: CDP JS heap in use (page main thread + its workers, V8 objects only), peak during the run';
 
 type Bench = { cleanroomBench: DeidBenchPage };
 
@@ -83,13 +84,24 @@ try {
     (count) => (window as unknown as Bench).cleanroomBench.generate(count, 7),
     FILES,
   );
-  if (paths.length !== FILES) throw new Error(`OPFS holds ${paths.length} files, expected ${FILES}`);
+  if (paths.length !== FILES)
+    throw new Error(`OPFS holds ${paths.length} files, expected ${FILES}`);
   const seconds = (performance.now() - t0) / 1000;
-  console.log(`wrote ${FILES} generated slices (${Math.round(bytes / 1e6)} MB) into OPFS in ${seconds.toFixed(1)} s (untimed)`);
+  console.log(
+    `wrote ${FILES} generated slices (${Math.round(bytes / 1e6)} MB) into OPFS in ${seconds.toFixed(1)} s (untimed)`,
+  );
 
   const floors: Array<{ name: string; mbps: number }> = [];
   const floor = async (name: string, notes: string, r: Timed & { heap: number }) => {
-    const full = report({ name, files: r.files, bytes: r.bytes, seconds: r.seconds, peak_mb: r.heap, floor_mb_per_s: null, notes: `${notes}; ${HEAP_NOTE}` });
+    const full = report({
+      name,
+      files: r.files,
+      bytes: r.bytes,
+      seconds: r.seconds,
+      peak_mb: r.heap,
+      floor_mb_per_s: null,
+      notes: `${notes}; ${HEAP_NOTE}`,
+    });
     floors.push({ name, mbps: full.mb_per_s });
   };
   await floor(
@@ -109,7 +121,7 @@ try {
     await floor(
       `copy floor, sync-handle read + write in ${workers} worker${workers > 1 ? 's' : ''} (Chromium OPFS)`,
       'read and write both through FileSystemSyncAccessHandle inside dedicated workers, 4 files in flight per worker',
-      await measure(page, 'floorWorkerCopy', [paths, workers, 'copy', 4]),
+      await measure(page, 'floorWorkerCopy', [paths, workers, 4]),
     );
     await clear(page, 'out-copy');
   }
@@ -120,7 +132,8 @@ try {
     const r = await measure(page, 'deid', [paths, workers, workers * 2]);
     await clear(page, `out-deid-${workers}`);
     if (r.failed > 0) throw new Error(`${r.failed} files failed to de-identify`);
-    if (!r.checked) throw new Error('the SHA-256 sent by the worker does not match its output bytes');
+    if (!r.checked)
+      throw new Error('the SHA-256 sent by the worker does not match its output bytes');
     report({
       name: `de-identify CT slices, ${workers} Web Worker${workers > 1 ? 's' : ''} (Chromium OPFS)`,
       files: r.files,

@@ -19,7 +19,8 @@ const io = (): IoWorker => (ioWorker ??= new IoWorker(ioUrl));
 
 async function folder(path: string, create = true): Promise<FileSystemDirectoryHandle> {
   let dir = await navigator.storage.getDirectory();
-  for (const part of path.split('/').filter(Boolean)) dir = await dir.getDirectoryHandle(part, { create });
+  for (const part of path.split('/').filter(Boolean))
+    dir = await dir.getDirectoryHandle(part, { create });
   return dir;
 }
 
@@ -35,7 +36,11 @@ async function inputHandles(paths: string[]): Promise<FileSystemFileHandle[]> {
 }
 
 /** Runs `task(i)` for every index with `lanes` tasks in flight; times the whole. */
-async function timed(count: number, lanes: number, task: (i: number) => Promise<number>): Promise<Timed> {
+async function timed(
+  count: number,
+  lanes: number,
+  task: (i: number) => Promise<number>,
+): Promise<Timed> {
   let next = 0;
   let bytes = 0;
   const t0 = performance.now();
@@ -68,7 +73,9 @@ const bench = {
     const out = await folder('out-writable');
     return timed(handles.length, lanes, async (i) => {
       const data = await (await handles[i].getFile()).arrayBuffer();
-      const writable = await (await out.getFileHandle(`${i}.dcm`, { create: true })).createWritable();
+      const writable = await (
+        await out.getFileHandle(`${i}.dcm`, { create: true })
+      ).createWritable();
       await writable.write(data);
       await writable.close();
       return data.byteLength;
@@ -81,18 +88,26 @@ const bench = {
     const writer = io();
     return timed(handles.length, lanes, async (i) => {
       const data = await (await handles[i].getFile()).arrayBuffer();
-      return writer.send({ op: 'write', folder: 'out-sync', name: `${i}.dcm`, bytes: data }, [data]);
+      return writer.send({ op: 'write', folder: 'out-sync', name: `${i}.dcm`, bytes: data }, [
+        data,
+      ]);
     });
   },
 
   /** Floor: the copy entirely inside `workers` I/O workers, `lanes` files in flight in each. */
-  async floorWorkerCopy(paths: string[], workers: number, op: 'copy' | 'copy-blob', lanes: number): Promise<Timed> {
+  async floorWorkerCopy(paths: string[], workers: number, lanes: number): Promise<Timed> {
     const pool = Array.from({ length: workers }, () => new IoWorker(ioUrl));
     // Start the workers before the clock.
-    await Promise.all(pool.map((w) => w.send({ op: 'copy', from: INPUT, to: `out-${op}`, paths: [], lanes })));
+    await Promise.all(
+      pool.map((w) => w.send({ op: 'copy', from: INPUT, to: 'out-copy', paths: [], lanes })),
+    );
     const t0 = performance.now();
     const shares = pool.map((_, k) => paths.filter((_, i) => i % workers === k));
-    const bytes = await Promise.all(pool.map((w, k) => w.send({ op, from: INPUT, to: `out-${op}`, paths: shares[k], lanes })));
+    const bytes = await Promise.all(
+      pool.map((w, k) =>
+        w.send({ op: 'copy', from: INPUT, to: 'out-copy', paths: shares[k], lanes }),
+      ),
+    );
     const seconds = (performance.now() - t0) / 1000;
     pool.forEach((w) => w.terminate());
     return { files: paths.length, bytes: bytes.reduce((a, b) => a + b, 0), seconds };
@@ -102,10 +117,15 @@ const bench = {
    * De-identification: read each File from OPFS, post it to the pool (the worker reads its bytes),
    * receive the output bytes + SHA-256, transfer them to the I/O worker to write. `lanes` files in flight.
    */
-  async deid(paths: string[], workers: number, lanes: number): Promise<Timed & { failed: number; checked: boolean }> {
+  async deid(
+    paths: string[],
+    workers: number,
+    lanes: number,
+  ): Promise<Timed & { failed: number; checked: boolean }> {
     const handles = await inputHandles(paths);
     const pool = createPool<DeidWorkerApi>(
-      () => new Worker(new URL('./deid.worker.js', import.meta.url), { type: 'module', name: 'deid' }),
+      () =>
+        new Worker(new URL('./deid.worker.js', import.meta.url), { type: 'module', name: 'deid' }),
       workers,
       { idleTimeoutMs: 0 },
     );
@@ -126,7 +146,9 @@ const bench = {
     });
     // Warm-up outside the clock: start every worker and compile the profile once in each.
     const first = await handles[0].getFile();
-    await Promise.all(Array.from({ length: workers }, () => pool.call('deidentifyFile', [job('warm', first)])));
+    await Promise.all(
+      Array.from({ length: workers }, () => pool.call('deidentifyFile', [job('warm', first)])),
+    );
     let failed = 0;
     let checked = false;
     const result = await timed(handles.length, lanes, async (i) => {
@@ -139,12 +161,17 @@ const bench = {
       const { bytes, sha256 } = r.output;
       if (i === 0) {
         // One spot check that the hash the worker sent is the hash of the bytes it sent.
-        const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+        const digest = new Uint8Array(
+          await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>),
+        );
         checked = [...digest].map((b) => b.toString(16).padStart(2, '0')).join('') === sha256;
       }
       const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
       const buffer = (whole ? bytes.buffer : bytes.slice().buffer) as ArrayBuffer;
-      await writer.send({ op: 'write', folder: `out-deid-${workers}`, name: `${i}.dcm`, bytes: buffer }, [buffer]);
+      await writer.send(
+        { op: 'write', folder: `out-deid-${workers}`, name: `${i}.dcm`, bytes: buffer },
+        [buffer],
+      );
       return file.size;
     });
     pool.terminate();

@@ -3,10 +3,12 @@
 export type IoRequest =
   | { id: number; op: 'generate'; folder: string; count: number; seed: number }
   | { id: number; op: 'write'; folder: string; name: string; bytes: ArrayBuffer }
-  | { id: number; op: 'copy' | 'copy-blob'; from: string; to: string; paths: string[]; lanes: number };
+  | { id: number; op: 'copy'; from: string; to: string; paths: string[]; lanes: number };
 
 /** `paths`: the files a 'generate' request wrote, relative to its folder. */
-export type IoReply = { id: number; ok: true; bytes: number; paths: string[] } | { id: number; ok: false; error: string };
+export type IoReply =
+  | { id: number; ok: true; bytes: number; paths: string[] }
+  | { id: number; ok: false; error: string };
 
 type Body<R> = R extends unknown ? Omit<R, 'id'> : never;
 
@@ -14,7 +16,10 @@ type Body<R> = R extends unknown ? Omit<R, 'id'> : never;
 export class IoWorker {
   #worker: Worker;
   #next = 0;
-  #waiting = new Map<number, { resolve: (reply: { bytes: number; paths: string[] }) => void; reject: (e: Error) => void }>();
+  #waiting = new Map<
+    number,
+    { resolve: (reply: { bytes: number; paths: string[] }) => void; reject: (e: Error) => void }
+  >();
 
   constructor(url: URL) {
     this.#worker = new Worker(url, { type: 'module', name: 'opfs-io' });
@@ -26,7 +31,8 @@ export class IoWorker {
       else waiter?.reject(new Error(reply.error));
     };
     this.#worker.onerror = (event) => {
-      for (const waiter of this.#waiting.values()) waiter.reject(new Error(`I/O worker failed: ${event.message}`));
+      for (const waiter of this.#waiting.values())
+        waiter.reject(new Error(`I/O worker failed: ${event.message}`));
       this.#waiting.clear();
     };
   }
@@ -37,7 +43,10 @@ export class IoWorker {
   }
 
   /** The same, with the paths a 'generate' request wrote. */
-  request(body: Body<IoRequest>, transfer: Transferable[] = []): Promise<{ bytes: number; paths: string[] }> {
+  request(
+    body: Body<IoRequest>,
+    transfer: Transferable[] = [],
+  ): Promise<{ bytes: number; paths: string[] }> {
     const id = ++this.#next;
     return new Promise((resolve, reject) => {
       this.#waiting.set(id, { resolve, reject });

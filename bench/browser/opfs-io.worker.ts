@@ -2,7 +2,7 @@
 // Generates the input folder, writes outputs, and copies files (the floors).
 import type { IoReply, IoRequest } from './opfs-io-protocol';
 import { benchSlices } from '../inputs';
-import { folder, readFile, writeFile } from './opfs-sync';
+import { readFile, writeFile } from './opfs-sync';
 
 function split(path: string): [string, string] {
   const i = path.lastIndexOf('/');
@@ -18,7 +18,9 @@ async function handle(request: IoRequest, paths: string[]): Promise<number> {
       let bytes = 0;
       for (const slice of benchSlices(request.count, request.seed)) {
         const [dir, name] = split(`${request.folder}/${slice.path}`);
-        const write: Promise<void> = writeFile(dir, name, slice.bytes).finally(() => inFlight.delete(write));
+        const write: Promise<void> = writeFile(dir, name, slice.bytes).finally(() =>
+          inFlight.delete(write),
+        );
         inFlight.add(write);
         paths.push(slice.path);
         bytes += slice.bytes.byteLength;
@@ -31,10 +33,8 @@ async function handle(request: IoRequest, paths: string[]): Promise<number> {
       await writeFile(request.folder, request.name, new Uint8Array(request.bytes));
       return request.bytes.byteLength;
     }
-    case 'copy':
-    case 'copy-blob': {
-      // The plain copy: read through a sync access handle ('copy') or File.arrayBuffer()
-      // ('copy-blob', as the de-identification worker reads), write through a sync access handle.
+    case 'copy': {
+      // The plain copy: read and write through sync access handles, `lanes` files in flight.
       let next = 0;
       let bytes = 0;
       await Promise.all(
@@ -42,10 +42,7 @@ async function handle(request: IoRequest, paths: string[]): Promise<number> {
           while (next < request.paths.length) {
             const path = request.paths[next++];
             const [dir, name] = split(`${request.from}/${path}`);
-            const data =
-              request.op === 'copy'
-                ? await readFile(dir, name)
-                : new Uint8Array(await (await (await folder(dir)).getFileHandle(name)).getFile().then((f) => f.arrayBuffer()));
+            const data = await readFile(dir, name);
             await writeFile(request.to, path.replaceAll('/', '_'), data);
             bytes += data.byteLength;
           }

@@ -1,49 +1,40 @@
-// Turns a scanned folder and a recipe into the planned files of a dry run or an export.
+// Turns a scanned folder and a recipe into the planned files of a dry run or an export, with the
+// same planner the browser's Export screen uses (so both plan the same package).
 import { readFile } from 'node:fs/promises';
 import { CliError } from './args';
 import type { ScannedFolder } from './session';
-import { compileSelection } from '../pipeline/selection';
-import { planEntries, planPatients, type PlannedFile, type RunFile } from '../pipeline/plan';
-import { rowIdentifierTokens } from '../pipeline/identifiers';
-import { importSecret } from '../core/deid/keyed-hash';
+import {
+  planExport,
+  selectRows,
+  SelectionRuleError,
+  type ExportPlan,
+} from '../pipeline/export-plan';
 import type { Recipe } from '../core/profile/recipe';
-import type { DeidSetup } from '../../workers/deid-api';
 
 export async function planRun(
   scanned: ScannedFolder,
   recipe: Recipe,
   secret: Uint8Array,
-): Promise<{ planned: PlannedFile[]; setup: DeidSetup }> {
-  const selection = compileSelection(scanned.instances, recipe.selection);
-  if (!selection.ok) {
-    throw new CliError(
-      `the recipe's selection rule has an error at column ${selection.error.position + 1}: ${selection.error.message}`,
-    );
+): Promise<ExportPlan> {
+  let rows;
+  try {
+    rows = selectRows(scanned.instances, recipe);
+  } catch (error) {
+    if (error instanceof SelectionRuleError) throw new CliError(error.message);
+    throw error;
   }
-  const rows = scanned.instances.filter(selection.selected);
-  const files: RunFile[] = rows.map((row) => ({
-    fileId: row.fileId,
-    row,
-    read: async () => {
+  return planExport(
+    rows,
+    recipe,
+    secret,
+    async (row) => {
       const bytes = await readFile(scanned.absolutePath(row.fileId));
       // A fresh ArrayBuffer of exactly the file, so it can be transferred to the worker.
-      return bytes.buffer.byteLength === bytes.byteLength
-        ? (bytes.buffer as ArrayBuffer)
-        : (bytes.buffer.slice(
-            bytes.byteOffset,
-            bytes.byteOffset + bytes.byteLength,
-          ) as ArrayBuffer);
+      return bytes.buffer.slice(
+        bytes.byteOffset,
+        bytes.byteOffset + bytes.byteLength,
+      ) as ArrayBuffer;
     },
-  }));
-  const key = await importSecret(secret);
-  const patients = await planPatients(rows, rowIdentifierTokens, recipe, key);
-  const planned = planEntries(files, patients);
-  const setup: DeidSetup = {
-    id: 'cli',
-    options: recipe.deid.options,
-    allowList: recipe.deid.allowList,
-    overrides: recipe.deid.overrides,
-    secret: secret.slice().buffer,
-  };
-  return { planned, setup };
+    'cli',
+  );
 }

@@ -17,6 +17,7 @@ import type { InstanceRecord, FileRow } from '../store/types';
 import { scanSource } from '../platform/node/scan-source';
 import type { ProgressReporter } from './progress';
 import { IDENTIFIER_PATHS } from '../pipeline/identifiers';
+import { parseSecretFile } from '../pipeline/export-plan';
 import { expectationsOf } from '../pipeline/selection';
 
 export interface LoadedRecipe {
@@ -50,7 +51,7 @@ export async function loadRecipe(path: string | undefined): Promise<LoadedRecipe
   return { recipe: checked.recipe, sha256: await recipeHash(checked.recipe) };
 }
 
-/** The project secret: from a file (raw bytes, or text of at least 16 characters), or made new. */
+/** The project secret: from a file (hex text or raw bytes, at least 16 bytes), or made new. */
 export async function loadSecret(
   path: string | undefined,
 ): Promise<{ secret: Uint8Array; created: boolean }> {
@@ -61,21 +62,11 @@ export async function loadSecret(
   } catch (error) {
     throw new CliError(`cannot read the secret file ${path}: ${describeFsError(error)}`);
   }
-  const text = new TextDecoder().decode(bytes).trim();
-  const secret = /^[0-9a-f]{32,}$/i.test(text) && text.length % 2 === 0 ? hexToBytes(text) : bytes;
-  if (secret.length < 16)
-    throw new CliError(`the secret file ${path} is too short (at least 16 bytes)`);
-  return { secret, created: false };
-}
-
-function hexToBytes(hex: string): Uint8Array {
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
-  return out;
-}
-
-export function bytesToHex(bytes: Uint8Array): string {
-  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+  try {
+    return { secret: parseSecretFile(bytes), created: false };
+  } catch (error) {
+    throw new CliError(`${path}: ${(error as Error).message}`);
+  }
 }
 
 export function describeFsError(error: unknown): string {

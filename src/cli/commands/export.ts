@@ -7,7 +7,6 @@ import { once } from 'node:events';
 import { CliError, flagString, parseArgs, UsageError } from '../args';
 import { createProgress } from '../progress';
 import {
-  bytesToHex,
   deidPool,
   describeFsError,
   loadRecipe,
@@ -18,6 +17,7 @@ import {
 import { planRun } from '../plan-run';
 import { workerCount } from '../workers';
 import { runExport as exportPackage } from '../../pipeline/export';
+import { bytesToHex } from '../../pipeline/export-plan';
 import { parseVolumeSize } from '../../core/profile/recipe';
 import { buildKeyFile, encryptKeyFile } from '../../core/package/keyfile';
 import { toCsv } from '../../core/csv/csv';

@@ -1,0 +1,183 @@
+// The export the Export screen runs: plan, de-identify in the worker pool, stream zip volumes into
+// the folder the user picks, write report.json, and keep the key file's content for "Save key file".
+import { pickDirectory } from '../../platform/browser';
+import { writeFileAtomically, writeTextFile } from '../../platform/browser/write-output';
+import { offerDownload } from '../../platform/browser/download';
+import { runExport, type ExportProgress, type ExportResult } from '../../pipeline/export';
+import { planExport, selectRows } from '../../pipeline/export-plan';
+import { buildExportReport, formatExportReport } from '../../pipeline/export-report';
+import { buildKeyFile, encryptKeyFile, type KeyFileContent } from '../../core/package/keyfile';
+import { recipeHash } from '../../core/profile/recipe';
+import { createRun, updateRun } from '../../store';
+import { db } from './db';
+import {
+  describeFailure,
+  errorName,
+  NothingSelectedError,
+  PreparationError,
+  summarize,
+  type ExportSummary,
+} from './export-outcome';
+import { openExportSources } from './export-sources';
+import { loadRecipe } from './inventory.svelte';
+import { deidWorkers } from './pools';
+import { readProjectSecret } from './project-secret.svelte';
+
+export type { ExportSummary } from './export-outcome';
+
+export type ExportPhase = 'idle' | 'preparing' | 'writing' | 'done' | 'cancelled' | 'failed';
+
+/** Progress as the screen shows it, with rates measured since the first file. */
+export interface ExportMeter extends ExportProgress {
+  seconds: number;
+}
+
+const METER_INTERVAL_MS = 200;
+
+class ExportRunner {
+  phase = $state<ExportPhase>('idle');
+  meter = $state<ExportMeter | undefined>();
+  summary = $state<ExportSummary | undefined>();
+  /** What went wrong or what must be done first, in plain words (never a value from a file). */
+  error = $state<string | undefined>();
+  /** The crosswalk of the last export: in memory only, until the user saves the key file. */
+  #keyFile: KeyFileContent | undefined;
+  #controller: AbortController | undefined;
+
+  get busy(): boolean {
+    return this.phase === 'preparing' || this.phase === 'writing';
+  }
+
+  /** Runs from the click on "Choose output folder and export" (the picker needs that click). */
+  async run(): Promise<void> {
+    if (this.busy) return;
+    this.phase = 'preparing';
+    this.error = undefined;
+    this.summary = undefined;
+    this.meter = undefined;
+    const controller = new AbortController();
+    this.#controller = controller;
+    try {
+      await this.#export(controller);
+    } catch (e) {
+      this.phase = 'failed';
+      this.error = describeFailure(e);
+    } finally {
+      this.#controller = undefined;
+    }
+  }
+
+  cancel(): void {
+    if (!this.#controller) return;
+    this.#controller.abort();
+    deidWorkers().cancel('export cancelled');
+  }
+
+  async #export(controller: AbortController): Promise<void> {
+    const recipe = await loadRecipe();
+    const recipeSha256 = await recipeHash(recipe);
+    const rows = selectRows(await db.instances.toArray(), recipe);
+    if (rows.length === 0) throw new NothingSelectedError();
+    const output = await pickDirectory('readwrite');
+    if (!output) {
+      this.phase = 'idle';
+      return;
+    }
+    const sources = await openExportSources(rows);
+    if (sources.problems.length > 0) throw new PreparationError(sources.problems.join(' '));
+    for (const input of sources.inputFolders) {
+      if ((await input.isSameEntry(output)) || (await input.resolve(output)) !== null)
+        throw new PreparationError(
+          'The output folder is inside the folder you scanned. Choose a folder outside it: originals are never touched.',
+        );
+    }
+    const secret = await readProjectSecret();
+    const plan = await planExport(
+      rows,
+      recipe,
+      secret,
+      (row) => sources.read(row),
+      `export-${crypto.randomUUID()}`,
+    );
+    if (controller.signal.aborted) {
+      this.phase = 'cancelled';
+      return;
+    }
+    const pool = deidWorkers();
+    const run = await createRun(db, 'export');
+    const started = new Date();
+    let last = 0;
+    this.phase = 'writing';
+    let result: ExportResult;
+    try {
+      result = await runExport({
+        planned: plan.planned,
+        setup: plan.setup,
+        deid: (job) => pool.call('deidentifyFile', [job]),
+        window: pool.size * 2,
+        recipe,
+        recipeSha256,
+        appVersion: __APP_VERSION__,
+        signal: controller.signal,
+        writeVolume: (name, chunks) => writeFileAtomically(output, name, chunks),
+        onProgress: (p) => {
+          const now = Date.now();
+          if (now - last < METER_INTERVAL_MS && p.done < p.total) return;
+          last = now;
+          this.meter = { ...p, seconds: (now - started.getTime()) / 1000 };
+        },
+      });
+    } catch (e) {
+      const cancelled = controller.signal.aborted;
+      await updateRun(db, run.id, {
+        state: cancelled ? 'cancelled' : 'failed',
+        error: errorName(e),
+      });
+      if (cancelled) {
+        this.phase = 'cancelled';
+        return;
+      }
+      throw e;
+    }
+    const keyFileName = `${recipe.package.name}-key.zip`;
+    const rejectedAtScan = await db.files.where('state').equals('rejected').count();
+    const report = buildExportReport({
+      appVersion: __APP_VERSION__,
+      madeAt: started,
+      recipe,
+      recipeSha256,
+      result,
+      selected: rows.length,
+      rejectedAtScan,
+      keyFileName,
+    });
+    await writeTextFile(output, 'report.json', formatExportReport(report));
+    await updateRun(db, run.id, {
+      state: 'done',
+      counts: {
+        total: rows.length,
+        done: result.manifest.files.length,
+        skipped: 0,
+        rejected: result.failures.length,
+      },
+      bytes: result.manifest.totals.bytes,
+    });
+    this.#keyFile = result.keyFile;
+    this.summary = summarize(result, rows, output.name, keyFileName);
+    this.phase = 'done';
+  }
+
+  /** Offers the key file as a download (sealed with the passphrase when one is given). */
+  async saveKeyFile(passphrase: string): Promise<void> {
+    if (!this.#keyFile || !this.summary) return;
+    let bytes: Uint8Array = await buildKeyFile(this.#keyFile);
+    let name = this.summary.keyFileName;
+    if (passphrase !== '') {
+      bytes = await encryptKeyFile(bytes, passphrase);
+      name = `${name}.enc`;
+    }
+    offerDownload(name, bytes, 'application/octet-stream');
+  }
+}
+
+export const exporter = new ExportRunner();
