@@ -5,6 +5,7 @@
 // off-the-record profile (OPFS in memory) instead of an on-disk one.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { chromium, type BrowserContext, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, chromiumPath, report, scratch } from './harness';
 import { bundleBrowser, serveStatic, startHeapSampler } from './chromium-harness';
@@ -14,6 +15,7 @@ const FILES = Number(process.env.BENCH_FILES ?? 2000);
 /** createWritable() is slow in Chromium; its floor runs on at most this many files. */
 const WRITABLE_FILES = Math.min(FILES, 300);
 const HEAP_NOTE =
+  `load average ${loadavg()[0].toFixed(1)} at start; ` +
   'peak_mb: CDP JS heap in use (page main thread + its workers, V8 objects only), peak during the run';
 
 type Bench = { cleanroomBench: DeidBenchPage };

@@ -2,6 +2,7 @@
 // with 2 scan workers: files/s, MB/s, peak JS heap and main-thread long tasks, beside the raw OPFS
 // read floor of the same files in the same page. BENCH_SCAN_FILES changes the count.
 import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { chromium, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, chromiumPath, previewApp, report, round, scratch } from './harness';
 import { bundleBrowserScript, freePort, startHeapSampler } from './chromium-harness';
@@ -13,6 +14,7 @@ const PICKED_INPUT = 'picked-input';
 const WORKERS = 2;
 const SCAN_TIMEOUT_MS = 170_000;
 const HEAP_NOTE =
+  `load average ${loadavg()[0].toFixed(1)} at start; ` +
   'peak_mb: CDP JS heap in use (page main thread + its workers, V8 objects only), peak during the run';
 
 /** A long animation frame's longest scripts, for finding what blocked the main thread. */

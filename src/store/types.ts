@@ -145,6 +145,10 @@ export interface Settings {
   screen: string;
   reviewerName: string;
   projectSecret: StoredSecret;
+  /** The last dry run's ranked value dump as JSON text (de-identified values only). */
+  reviewDump: string;
+  /** The reviewer's decisions on values as JSON text. */
+  reviewDecisions: string;
 }
 
 export interface SettingRow<K extends keyof Settings = keyof Settings> {

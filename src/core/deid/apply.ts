@@ -367,8 +367,9 @@ class Rebuild {
       const value = await shortIdentifier(kind, original, this.ctx.secret);
       return {
         element: this.newText(el.tag, vr, value),
-        action,
-        reason: `${reason}; keyed hash of the original, the same in every file`,
+        // A pseudonymous value Cleanroom wrote (the table's action is in the reason).
+        action: 'pseudonym',
+        reason: `${reason} (${action}); keyed hash of the original, the same in every file`,
       };
     }
     switch (action) {

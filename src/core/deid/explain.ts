@@ -16,7 +16,7 @@ import { TEXT_VRS } from './values';
 
 /**
  * What happened to an element: a Table E.1-1 action, or one of ours — 'pseudonym' (PatientName,
- * PatientID set to the patient's pseudonym), 'shift' (a date moved by the patient's shift),
+ * PatientID set to the patient's pseudonym; AccessionNumber, StudyID set to a keyed hash), 'shift' (a date moved by the patient's shift),
  * 'override' (a recipe override changed it), 'added' (a mark or meta element we wrote).
  */
 export type ExplainAction = Action | 'pseudonym' | 'shift' | 'override' | 'added';

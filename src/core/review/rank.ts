@@ -58,7 +58,8 @@ const PATTERNS: { re: RegExp; score: number; reason: string }[] = [
     reason: 'looks like a person name (Family^Given)',
   },
   {
-    re: /\b(?:mr|mrs|ms|dr|prof)\.?\s+[A-Z][a-z]+/i,
+    // Titles in any case, but the name must be capitalised: 'MR BRAIN' is a series, not a person.
+    re: /\b(?:[Mm][Rr][Ss]?|[Mm][Ss]|[Dd][Rr]|[Pp]rof)\.?\s+[A-Z][a-z]+/,
     score: 16,
     reason: 'looks like a person name (title and name)',
   },

@@ -7,7 +7,7 @@ import { planEntries, planPatients } from '../../pipeline/plan';
 import { assignedPseudonyms } from '../../store';
 import { db } from './db';
 import { loadRecipe } from './inventory.svelte';
-import { reviewDeidWorkers } from './review-pool';
+import { deidWorkers } from './pools';
 import { runFilesOf, selectedInstances, SelectionProblem } from './review-files';
 import {
   countByReason,
@@ -48,7 +48,7 @@ class DryRunner {
     this.total = 0;
     this.filesPerSecond = 0;
     this.etaSeconds = undefined;
-    const pool = reviewDeidWorkers();
+    const pool = deidWorkers();
     try {
       const recipe = await loadRecipe();
       const rows = await selectedInstances(recipe);
@@ -119,7 +119,7 @@ class DryRunner {
   /** Stops the run; the list of the previous run stays as it was. */
   cancel(): void {
     this.#abort?.abort();
-    reviewDeidWorkers().cancel('dry run cancelled');
+    deidWorkers().cancel('dry run cancelled');
   }
 
   #stopped(): undefined {

@@ -8,8 +8,8 @@ import { loadRecipe } from './inventory.svelte';
 import { withReviewOverrides, type ValueDecision } from './review-list';
 
 /** Settings keys this step adds (not yet in the store's typed Settings: see the report). */
-export const REVIEW_DUMP_KEY = 'reviewDump';
-export const REVIEW_DECISIONS_KEY = 'reviewDecisions';
+export const REVIEW_DUMP_KEY = 'reviewDump' as const;
+export const REVIEW_DECISIONS_KEY = 'reviewDecisions' as const;
 
 /** The last finished dry run. Its values are de-identified output only. */
 export interface StoredDump {
@@ -30,14 +30,15 @@ export function countByReason(failures: readonly { reason: string }[]): StoredDu
   return [...counts].map(([reason, count]) => ({ reason, count }));
 }
 
-async function readText(key: string): Promise<string | undefined> {
+type TextKey = 'reviewDump' | 'reviewDecisions';
+
+async function readText(key: TextKey): Promise<string | undefined> {
   const row = await db.settings.get(key);
   return typeof row?.value === 'string' ? row.value : undefined;
 }
 
-function writeText(key: string, text: string): Promise<unknown> {
-  // The settings table is keyed by string; its typed helper only knows the store's own keys.
-  return db.settings.put({ key, value: text } as unknown as SettingRow);
+function writeText(key: TextKey, text: string): Promise<unknown> {
+  return db.settings.put({ key, value: text } satisfies SettingRow<TextKey>);
 }
 
 /** The part of a recipe a dry run's result depends on. */
