@@ -11,7 +11,7 @@ test('the rule box selects exactly the expected thin CT series', async ({ page }
   await ruleBox.fill(expected.ctThinRule);
   expect(expected.ctThinRule).toBe(CT_THIN_RULE);
   await expect(
-    page.getByText(`The rule matches ${expected.ctThinSeries.length} series.`),
+    page.getByText(new RegExp(`^The rule matches ${expected.ctThinSeries.length} series\\.`)),
   ).toBeVisible();
   await expect(page.getByRole('group', { name: 'Series' })).toContainText(
     `${expected.ctThinSeries.length} selected`,
@@ -27,6 +27,7 @@ test('the rule box selects exactly the expected thin CT series', async ({ page }
   expect(keys.sort()).toEqual([...expected.ctThinSeries].sort());
 
   // The rule is kept in the recipe: a reload shows it and the same selection.
+  await expect(page.getByText('Saved in the recipe.')).toBeVisible();
   await page.reload();
   await expect(ruleBox).toHaveValue(expected.ctThinRule);
   await expect(selectedRows).toHaveCount(expected.ctThinSeries.length);

@@ -19,6 +19,8 @@ export async function loadRecipe(): Promise<Recipe> {
 
 class RuleState {
   text = $state('');
+  /** False from a keystroke until the rule is stored in the recipe. */
+  saved = $state(true);
   /** The parse of the text; `undefined` when the box is empty (no rule: everything selected). */
   readonly parsed: ParseResult | undefined = $derived(
     this.text.trim() === '' ? undefined : parseRule(this.text),
@@ -36,12 +38,15 @@ class RuleState {
   /** Stores the rule in the recipe when it parses (or is empty); a half-typed rule is not stored. */
   async save(): Promise<void> {
     if (this.parsed && !this.parsed.ok) return;
+    const text = this.text;
     const recipe = await loadRecipe();
     const rule = this.text.trim();
     const selection = { ...recipe.selection };
     if (rule === '') delete selection.rule;
     else selection.rule = rule;
     await setSetting(db, 'recipe', JSON.stringify({ ...recipe, selection }));
+    // A keystroke during the write schedules another save; only the latest text counts as saved.
+    if (this.text === text) this.saved = true;
   }
 }
 
