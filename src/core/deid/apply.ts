@@ -1,6 +1,7 @@
 // Applies a compiled profile to one parsed DICOM file: the allow-list rebuild, UIDs, dates, pseudonyms, marks.
 
 import { keywordForTag, vrForTag } from '../dicom/dictionary';
+import { FREE_TEXT_VRS, TEXT_VRS } from '../dicom/vr-classes';
 import { getText, getUid, sequenceElement, textElement } from '../dicom/element';
 import { charsetsOf, decodeText, encodeText } from '../dicom/text';
 import {
@@ -31,16 +32,7 @@ import { shortIdentifier } from './pseudonyms';
 import { mergeTokenSets, scrubText, type TokenSet } from './tokens';
 import { remapUidList, type UidCache } from './uids';
 import { trimUid } from '../dicom/syntax';
-import {
-  CHARSET_VRS,
-  CLEANABLE_VRS,
-  TEXT_VRS,
-  dummyBytes,
-  dummyText,
-  fitToVr,
-  isAsciiOrUtf8,
-  isPlainAscii,
-} from './values';
+import { dummyBytes, dummyText, fitToVr, isAsciiOrUtf8, isPlainAscii } from './values';
 import { buildFileMeta, buildMarks, MARK_TAGS } from './marks';
 
 export type { Override } from './overrides';
@@ -129,7 +121,7 @@ function allCharsets(ds: Dataset, inherited: string[] = [], out: string[][] = []
 function hasEightBitText(ds: Dataset): boolean {
   for (const el of ds.values()) {
     if (el.items?.some(hasEightBitText)) return true;
-    if (el.bytes && CHARSET_VRS.has(el.vr) && !isPlainAscii(el.bytes)) return true;
+    if (el.bytes && FREE_TEXT_VRS.has(el.vr) && !isPlainAscii(el.bytes)) return true;
   }
   return false;
 }
@@ -473,7 +465,7 @@ class Rebuild {
     }
     if (vr === 'UI') return this.remap(el, action, reason);
     if (vr === 'AS') return this.age(el, action, reason, charsets);
-    if (CLEANABLE_VRS.has(vr)) {
+    if (FREE_TEXT_VRS.has(vr)) {
       const original = textValue(el, charsets, vr);
       const { text, hits } = scrubText(original, this.identifierTokens());
       if (hits > 0) {
@@ -508,7 +500,7 @@ class Rebuild {
         reason: `${reason}; converted to UTF-8`,
       };
     }
-    if (isPrivateTag(el.tag) && (CLEANABLE_VRS.has(vr) || (vr === 'UN' && isPrintable(el.bytes)))) {
+    if (isPrivateTag(el.tag) && (FREE_TEXT_VRS.has(vr) || (vr === 'UN' && isPrintable(el.bytes)))) {
       // A safe-listed private attribute may still be free text: mask the patient's identifiers in it.
       const textVr = vr === 'UN' ? 'LO' : vr;
       const { text, hits } = scrubText(textValue(el, charsets, textVr), this.identifierTokens());
@@ -527,7 +519,7 @@ class Rebuild {
   private keepText(el: DataElement, charsets: string[], vr: VR): DataElement {
     if (
       this.convertFrom === undefined ||
-      !CHARSET_VRS.has(vr) ||
+      !FREE_TEXT_VRS.has(vr) ||
       !el.bytes ||
       isPlainAscii(el.bytes)
     )

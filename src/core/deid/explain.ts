@@ -12,7 +12,7 @@ import {
   type VR,
 } from '../dicom/types';
 import type { Action } from '../profile/types';
-import { TEXT_VRS } from './values';
+import { TEXT_VRS } from '../dicom/vr-classes';
 
 /**
  * What happened to an element: a Table E.1-1 action, or one of ours — 'pseudonym' (PatientName,

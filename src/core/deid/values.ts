@@ -3,33 +3,6 @@
 import type { VR } from '../dicom/types';
 import { DUMMY_DATE, DUMMY_DATE_TIME, DUMMY_TIME } from './dates';
 
-/** VRs whose bytes are characters in the default repertoire or the data set's character set. */
-export const TEXT_VRS: ReadonlySet<VR> = new Set([
-  'AE',
-  'AS',
-  'CS',
-  'DA',
-  'DS',
-  'DT',
-  'IS',
-  'LO',
-  'LT',
-  'PN',
-  'SH',
-  'ST',
-  'TM',
-  'UC',
-  'UI',
-  'UR',
-  'UT',
-]);
-
-/** VRs written in the Specific Character Set (PS3.5 6.1.2.3); the rest are ASCII whatever the set. */
-export const CHARSET_VRS: ReadonlySet<VR> = new Set(['SH', 'LO', 'ST', 'LT', 'UT', 'PN', 'UC']);
-
-/** Free-text VRs the C action cleans by masking the patient's identifiers. */
-export const CLEANABLE_VRS: ReadonlySet<VR> = new Set(['SH', 'LO', 'ST', 'LT', 'UT', 'PN', 'UC']);
-
 /** The longest value (in characters) a VR allows (PS3.5 Table 6.2-1); absent = no limit that matters here. */
 const MAX_CHARS: Partial<Record<VR, number>> = {
   SH: 16,

@@ -1,10 +1,10 @@
 // Decodes stored text values by Specific Character Set (PS3.5 section 6.1, PS3.3 C.12.1.1.2) and encodes new ones as UTF-8.
+import { FREE_TEXT_VRS } from './vr-classes';
 import type { Dataset, VR } from './types';
 
 export const SPECIFIC_CHARACTER_SET = 0x00080005;
 
 /** VRs whose values use the Specific Character Set; every other text VR is the default repertoire. */
-const CHARSET_VRS = new Set<VR>(['SH', 'LO', 'ST', 'LT', 'UT', 'PN', 'UC']);
 
 type Codec = 'latin1' | 'jisx0201' | string;
 
@@ -226,7 +226,7 @@ function decodeIso2022(bytes: Uint8Array, charsets: string[], vr: VR): string {
  * repertoire. Padding is not stripped here (getText does that).
  */
 export function decodeText(bytes: Uint8Array, charsets: string[], vr: VR): string {
-  if (!CHARSET_VRS.has(vr)) return decodeAscii(bytes);
+  if (!FREE_TEXT_VRS.has(vr)) return decodeAscii(bytes);
   const terms = charsets.map((c) => c.trim());
   if (terms.length === 0) return decodeAscii(bytes);
   if (terms.some((t) => t.startsWith('ISO 2022'))) return decodeIso2022(bytes, terms, vr);

@@ -1,6 +1,7 @@
 // Compiles Table E.1-1, the options, the IOD Types, the allow-list and the safe-private list into one Profile.
 import { keywordForTag, tagForKeyword } from '../dicom/dictionary';
 import type { Tag, VR } from '../dicom/types';
+import { FREE_TEXT_VRS } from '../dicom/vr-classes';
 import { formatTag, isPrivateCreator, tagElement, tagGroup } from '../dicom/types';
 import {
   ANNEX_E_EDITION,
@@ -98,9 +99,6 @@ function optionOn(column: OptionColumn, o: ProfileOptions): boolean {
 }
 
 // Built once per module load: tag → row, and the repeating-group patterns.
-/** Text VRs a person types into (PS3.5 6.2): allow-listed ones get the C action. */
-const FREE_TEXT_VRS: ReadonlySet<VR> = new Set(['SH', 'LO', 'ST', 'LT', 'UT', 'PN', 'UC']);
-
 /**
  * Allow-listed elements that only an option may keep. SR TextValue is the free text of the content
  * tree, which the basic profile replaces (ContentSequence: D); Clean Structured Content keeps it cleaned.

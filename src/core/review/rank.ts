@@ -20,8 +20,8 @@ export interface RankedValue {
   reason: string;
 }
 
-/** Free-text VRs: where people type names into descriptions (PS3.5 Table 6.2-1). */
-export const FREE_TEXT_VRS: ReadonlySet<VR> = new Set(['LO', 'LT', 'ST', 'UT', 'SH', 'PN', 'UC']);
+export { FREE_TEXT_VRS } from '../dicom/vr-classes';
+import { FREE_TEXT_VRS } from '../dicom/vr-classes';
 const CODED_VRS: ReadonlySet<VR> = new Set(['CS', 'AE', 'UI', 'AS', 'UR']);
 const DATE_VRS: ReadonlySet<VR> = new Set(['DA', 'DT', 'TM']);
 

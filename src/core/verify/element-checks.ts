@@ -13,31 +13,12 @@ import {
   type Tag,
 } from '../dicom/types';
 import type { Profile } from '../profile/types';
+import { TEXT_VRS } from '../dicom/vr-classes';
 import type { CheckRecorder } from './recorder';
 import type { ElementVisit } from './walk';
 
 const PATIENT_NAME: Tag = 0x00100010;
 const PATIENT_ID: Tag = 0x00100020;
-/** Text VRs whose value is worth quoting in a private-element finding. */
-const QUOTABLE = new Set([
-  'AE',
-  'CS',
-  'DA',
-  'DS',
-  'DT',
-  'IS',
-  'LO',
-  'LT',
-  'PN',
-  'SH',
-  'ST',
-  'TM',
-  'UC',
-  'UI',
-  'UR',
-  'UT',
-  'UN',
-]);
 const MAX_QUOTE = 64;
 
 function where(tag: Tag): string {
@@ -58,7 +39,8 @@ function isPrintable(bytes: Uint8Array): boolean {
 
 /** A short quote of a text value, for the organizer to see what the element holds. */
 export function quoteValue(el: DataElement, charsets: string[]): string | undefined {
-  if (!el.bytes || el.bytes.length === 0 || !QUOTABLE.has(el.vr)) return undefined;
+  if (!el.bytes || el.bytes.length === 0 || !(TEXT_VRS.has(el.vr) || el.vr === 'UN'))
+    return undefined;
   // A UN value may be binary: quote it only if it reads as text.
   if (el.vr === 'UN' && !isPrintable(el.bytes)) return undefined;
   const text = decodeText(el.bytes, charsets, el.vr === 'UN' ? 'LO' : el.vr).replace(/[\0 ]+$/, '');
