@@ -1,8 +1,13 @@
 // Turns a scanned folder and a recipe into the planned files of a dry run or an export, with the
 // same planner the browser's Export screen uses (so both plan the same package).
 import { readFile } from 'node:fs/promises';
+import type { ProgressReporter } from './progress';
+import { deidPool, scanFolder } from './session';
+import type { DeidCall } from '../pipeline/deid-run';
 import { CliError } from './args';
 import type { ScannedFolder } from './session';
+import type { PlannedFile } from '../pipeline/plan';
+import type { DeidSetup } from '../../workers/deid-api';
 import {
   planExport,
   selectRows,
@@ -37,4 +42,41 @@ export async function planRun(
     },
     'cli',
   );
+}
+
+export interface DeidRun {
+  scanned: ScannedFolder;
+  planned: PlannedFile[];
+  setup: DeidSetup;
+  /** One file through a worker thread, its bytes transferred rather than copied. */
+  deid: DeidCall;
+  /** Files in flight: enough to keep every worker busy. */
+  window: number;
+}
+
+/**
+ * What `dump` and `export` share: scan the folder, plan the selected files, start the worker pool,
+ * run `step`, and always stop the threads and drop the in-memory store afterwards.
+ */
+export async function withDeidRun<T>(
+  input: string,
+  options: { recipe: Recipe; secret: Uint8Array; workers: number; progress: ProgressReporter },
+  step: (run: DeidRun) => Promise<T>,
+): Promise<T> {
+  const scanned = await scanFolder(input, options);
+  const pool = deidPool(options.workers);
+  try {
+    const { planned, setup } = await planRun(scanned, options.recipe, options.secret);
+    return await step({
+      scanned,
+      planned,
+      setup,
+      deid: (job) =>
+        pool.call('deidentifyFile', [job], job.source instanceof ArrayBuffer ? [job.source] : []),
+      window: options.workers * 2,
+    });
+  } finally {
+    pool.terminate();
+    await scanned.db.delete();
+  }
 }

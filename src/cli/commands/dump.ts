@@ -3,15 +3,8 @@
 import { writeFile } from 'node:fs/promises';
 import { CliError, flagString, parseArgs, UsageError } from '../args';
 import { createProgress } from '../progress';
-import {
-  deidPool,
-  describeFsError,
-  loadRecipe,
-  loadSecret,
-  requireDirectory,
-  scanFolder,
-} from '../session';
-import { planRun } from '../plan-run';
+import { describeFsError, loadRecipe, loadSecret, requireDirectory } from '../session';
+import { withDeidRun } from '../plan-run';
 import { workerCount } from '../workers';
 import { toCsv } from '../../core/csv/csv';
 import { DUMP_CSV_COLUMNS, dumpCsvRows, runDryRun } from '../../pipeline/dump';
@@ -32,23 +25,18 @@ export async function runDump(argv: string[]): Promise<number> {
   const { secret } = await loadSecret(flagString(args, 'secret-file'));
   const workers = workerCount(args);
   const progress = createProgress(process.stderr, args.flags.has('quiet'));
-  const scanned = await scanFolder(input, { recipe, workers, progress });
-  const { planned, setup } = await planRun(scanned, recipe, secret);
-  const pool = deidPool(workers);
-  let result;
-  try {
-    result = await runDryRun({
-      planned,
-      setup,
-      deid: (job) =>
-        pool.call('deidentifyFile', [job], job.source instanceof ArrayBuffer ? [job.source] : []),
-      window: workers * 2,
-      onProgress: (done, total, bytes) => progress.update({ step: 'dry run', done, total, bytes }),
-    });
-  } finally {
-    pool.terminate();
-    await scanned.db.delete();
-  }
+  const { planned, result } = await withDeidRun(
+    input,
+    { recipe, secret, workers, progress },
+    async (run) => ({
+      planned: run.planned,
+      result: await runDryRun({
+        ...run,
+        onProgress: (done, total, bytes) =>
+          progress.update({ step: 'dry run', done, total, bytes }),
+      }),
+    }),
+  );
   try {
     await writeFile(out, toCsv(DUMP_CSV_COLUMNS, dumpCsvRows(result.rows)));
   } catch (error) {

@@ -6,15 +6,8 @@ import { basename, join, relative, resolve, isAbsolute } from 'node:path';
 import { once } from 'node:events';
 import { CliError, flagString, parseArgs, UsageError } from '../args';
 import { createProgress } from '../progress';
-import {
-  deidPool,
-  describeFsError,
-  loadRecipe,
-  loadSecret,
-  requireDirectory,
-  scanFolder,
-} from '../session';
-import { planRun } from '../plan-run';
+import { describeFsError, loadRecipe, loadSecret, requireDirectory } from '../session';
+import { withDeidRun } from '../plan-run';
 import { workerCount } from '../workers';
 import { runExport as exportPackage } from '../../pipeline/export';
 import { bytesToHex } from '../../pipeline/export-plan';
@@ -98,29 +91,26 @@ export async function runExport(argv: string[]): Promise<number> {
   const workers = workerCount(args);
   const progress = createProgress(process.stderr, args.flags.has('quiet'));
   const started = new Date();
-  const scanned = await scanFolder(input, { recipe, workers, progress });
-  const { planned, setup } = await planRun(scanned, recipe, secret);
-  const pool = deidPool(workers);
-  let result;
+  let run;
   try {
-    result = await exportPackage({
-      planned,
-      setup,
-      deid: (job) =>
-        pool.call('deidentifyFile', [job], job.source instanceof ArrayBuffer ? [job.source] : []),
-      window: workers * 2,
-      recipe,
-      recipeSha256: sha256,
-      appVersion: __APP_VERSION__,
-      writeVolume: (name, chunks) => writeVolumeFile(join(out, name), chunks),
-      onProgress: (p) =>
-        progress.update({
-          step: `export ${p.volume}`,
-          done: p.done,
-          total: p.total,
-          bytes: p.bytesIn,
-        }),
-    });
+    run = await withDeidRun(input, { recipe, secret, workers, progress }, async (r) => ({
+      planned: r.planned,
+      rejected: r.scanned.rejected,
+      result: await exportPackage({
+        ...r,
+        recipe,
+        recipeSha256: sha256,
+        appVersion: __APP_VERSION__,
+        writeVolume: (name, chunks) => writeVolumeFile(join(out, name), chunks),
+        onProgress: (p) =>
+          progress.update({
+            step: `export ${p.volume}`,
+            done: p.done,
+            total: p.total,
+            bytes: p.bytesIn,
+          }),
+      }),
+    }));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException)?.code;
     if (code === 'ENOSPC' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
@@ -129,10 +119,8 @@ export async function runExport(argv: string[]): Promise<number> {
       );
     }
     throw error;
-  } finally {
-    pool.terminate();
-    await scanned.db.delete();
   }
+  const { planned, rejected, result } = run;
 
   // The key file and everything that names original files stay at the site, in --key-out.
   const keyName = `${recipe.package.name}-key.zip`;
@@ -154,7 +142,7 @@ export async function runExport(argv: string[]): Promise<number> {
     join(keyOut, 'rejected.csv'),
     toCsv(
       ['path', 'reason'],
-      scanned.rejected.map((f) => [f.path, f.reason ?? '']),
+      rejected.map((f) => [f.path, f.reason ?? '']),
     ),
   );
 
@@ -170,7 +158,7 @@ export async function runExport(argv: string[]): Promise<number> {
       selected: planned.length,
       written: result.manifest.files.length,
       failed: result.failures.length,
-      rejectedAtScan: scanned.rejected.length,
+      rejectedAtScan: rejected.length,
     },
     failureReasons: countBy(result.failures.map((f) => f.reason)),
     bytes: result.manifest.totals.bytes,
