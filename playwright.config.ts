@@ -11,7 +11,8 @@ if (!existsSync(executablePath)) {
   );
 }
 
-const port = 4173;
+// E2E_PORT (with CLEANROOM_OUT for the build) lets two runs share a machine.
+const port = Number(process.env.E2E_PORT) || 4173;
 const baseURL = `http://127.0.0.1:${port}`;
 
 export default defineConfig({

@@ -108,7 +108,8 @@ export default defineConfig({
     }),
   ],
   worker: { format: 'es' },
-  build: { target: 'es2022', sourcemap: true },
+  // CLEANROOM_OUT lets parallel work build and preview side by side; CI and users get dist/.
+  build: { target: 'es2022', sourcemap: true, outDir: process.env.CLEANROOM_OUT || 'dist' },
   preview: {
     host: '127.0.0.1',
     headers: { 'Content-Security-Policy': CONTENT_SECURITY_POLICY },

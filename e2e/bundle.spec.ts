@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
+const DIST = fileURLToPath(new URL(`../${process.env.CLEANROOM_OUT || 'dist'}/`, import.meta.url));
 const CHECKED = /\.(m?js|html|webmanifest)$/;
 
 /**
