@@ -9,6 +9,7 @@ export default ts.config(
     ignores: [
       'dist/',
       'dist-cli/',
+      'dist-*/',
       'node_modules/',
       'test-results/',
       'playwright-report/',
