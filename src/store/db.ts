@@ -13,6 +13,9 @@ import type {
   SettingRow,
   StudyRow,
   UidMapRow,
+  PixelFindingRow,
+  TemplateRow,
+  ExportJobRow,
 } from './types';
 
 export const DEFAULT_DB_NAME = 'cleanroom';
@@ -33,6 +36,9 @@ export class CleanroomDb extends Dexie {
   settings!: Table<SettingRow, string>;
   pseudonyms!: Table<PseudonymRow, string>;
   uidMap!: Table<UidMapRow, string>;
+  pixelFindings!: Table<PixelFindingRow, FileId>;
+  templates!: Table<TemplateRow, string>;
+  exportJobs!: Table<ExportJobRow, string>;
 
   constructor(name = DEFAULT_DB_NAME, options: CleanroomDbOptions = {}) {
     const { upTo, ...dexieOptions } = options;

@@ -168,3 +168,65 @@ export interface UidMapRow {
   old: string;
   new: string;
 }
+
+/** Where an image stands in the burned-in text review. */
+export type PixelStatus =
+  /** Not read yet. */
+  | 'pending'
+  /** Read (or cleared by the prefilter) and no PHI text found. */
+  | 'clean'
+  /** Boxes to redact were found or drawn; waits for a reviewer. */
+  | 'found'
+  /** Could not be decoded or read; the reason says why (no values). */
+  | 'failed';
+
+/** One image's burned-in text findings and the reviewer's decision. */
+export interface PixelFindingRow {
+  fileId: FileId;
+  seriesKey: string;
+  /** Device signature (manufacturer, model, size, modality ...) that groups images for templates. */
+  signature: string;
+  status: PixelStatus;
+  /** Why the image was read: 'high-risk' class, 'prefilter' fired, or 'cleared' by the prefilter. */
+  why: 'high-risk' | 'prefilter' | 'cleared';
+  /** Boxes to redact (core/pixels FoundBox: x, y, w, h, frame?, source, reason, confidence?). */
+  boxes: {
+    x: number;
+    y: number;
+    w: number;
+    h: number;
+    frame?: number;
+    source: string;
+    reason: string;
+    confidence?: number;
+  }[];
+  frames: number;
+  /** Set when a reviewer approved the image (with or without boxes). */
+  approvedBy?: string;
+  approvedAt?: number;
+  error?: string;
+  updatedAt: number;
+}
+
+/** A device template as stored (core/pixels templates). */
+export interface TemplateRow {
+  id: string;
+  signature: string;
+  /** The template itself, as core/pixels/templates defines it. */
+  template: unknown;
+  createdAt: number;
+}
+
+/** An export in progress or finished: enough to resume it after the tab closed. */
+export interface ExportJobRow {
+  id: string;
+  state: 'running' | 'done' | 'failed' | 'cancelled';
+  /** Hash of the plan (recipe, selection, secret id) so a resume never mixes two plans. */
+  planHash: string;
+  /** Names of volumes written completely. */
+  volumesDone: string[];
+  startedAt: number;
+  updatedAt: number;
+  /** Anything else the export needs to resume (owned by pipeline/export). */
+  detail?: unknown;
+}

@@ -38,6 +38,9 @@ describe('schema versions', () => {
         'settings',
         'studies',
         'uidMap',
+        'pixelFindings',
+        'templates',
+        'exportJobs',
       ].sort(),
     );
   });
@@ -82,7 +85,7 @@ describe('schema versions', () => {
     await v1.table('settings').put({ key: 'reviewerName', value: 'R' });
     v1.close();
 
-    const v2 = track(new CleanroomDb(name));
+    const v2 = track(new CleanroomDb(name, { upTo: 2 }));
     await v2.open();
     expect(v2.verno).toBe(2);
     expect(await v2.roots.get('r1')).toMatchObject({ name: 'Folder' });
