@@ -1,4 +1,4 @@
-// Scanning 10,000 small generated files in the real built app (dist/, `vite preview`) in Chromium
+// Scanning 10,000 small generated files in the real built app (dist/ or CLEANROOM_OUT, `vite preview`) in Chromium
 // with 2 scan workers: files/s, MB/s, peak JS heap and main-thread long tasks, beside the raw OPFS
 // read floor of the same files in the same page. BENCH_SCAN_FILES changes the count.
 import { existsSync } from 'node:fs';
@@ -126,9 +126,11 @@ async function readFloor(page: Page): Promise<{ files: number; bytes: number; se
   }, PICKED_INPUT);
 }
 
-if (!existsSync('dist/index.html')) {
+/** The built app: dist/, or CLEANROOM_OUT's folder (as the build and `vite preview` read it). */
+const OUT = process.env.CLEANROOM_OUT || 'dist';
+if (!existsSync(`${OUT}/index.html`)) {
   throw new Error(
-    'dist/ is missing: build the app first with `npm run build` (or `npx vite build`)',
+    `${OUT}/ is missing: build the app first with \`npm run build\` (or \`CLEANROOM_OUT=${OUT} npx vite build\`)`,
   );
 }
 const fillWorker = await bundleBrowserScript('bench/browser/scan-fill.worker.ts');

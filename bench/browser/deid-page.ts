@@ -95,7 +95,12 @@ const bench = {
   },
 
   /** Floor: the copy entirely inside `workers` I/O workers, `lanes` files in flight in each. */
-  async floorWorkerCopy(paths: string[], workers: number, lanes: number): Promise<Timed> {
+  async floorWorkerCopy(
+    paths: string[],
+    workers: number,
+    lanes: number,
+    read: 'sync' | 'file' = 'sync',
+  ): Promise<Timed> {
     const pool = Array.from({ length: workers }, () => new IoWorker(ioUrl));
     // Start the workers before the clock.
     await Promise.all(
@@ -105,7 +110,7 @@ const bench = {
     const shares = pool.map((_, k) => paths.filter((_, i) => i % workers === k));
     const bytes = await Promise.all(
       pool.map((w, k) =>
-        w.send({ op: 'copy', from: INPUT, to: 'out-copy', paths: shares[k], lanes }),
+        w.send({ op: 'copy', from: INPUT, to: 'out-copy', paths: shares[k], lanes, read }),
       ),
     );
     const seconds = (performance.now() - t0) / 1000;

@@ -3,7 +3,16 @@
 export type IoRequest =
   | { id: number; op: 'generate'; folder: string; count: number; seed: number }
   | { id: number; op: 'write'; folder: string; name: string; bytes: ArrayBuffer }
-  | { id: number; op: 'copy'; from: string; to: string; paths: string[]; lanes: number };
+  | {
+      id: number;
+      op: 'copy';
+      from: string;
+      to: string;
+      paths: string[];
+      lanes: number;
+      /** 'sync' reads through a sync access handle (OPFS only); 'file' as the app reads a picked File. */
+      read?: 'sync' | 'file';
+    };
 
 /** `paths`: the files a 'generate' request wrote, relative to its folder. */
 export type IoReply =

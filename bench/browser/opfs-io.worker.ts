@@ -2,7 +2,7 @@
 // Generates the input folder, writes outputs, and copies files (the floors).
 import type { IoReply, IoRequest } from './opfs-io-protocol';
 import { benchSlices } from '../inputs';
-import { readFile, writeFile } from './opfs-sync';
+import { readAsFile, readFile, writeFile } from './opfs-sync';
 
 function split(path: string): [string, string] {
   const i = path.lastIndexOf('/');
@@ -42,7 +42,8 @@ async function handle(request: IoRequest, paths: string[]): Promise<number> {
           while (next < request.paths.length) {
             const path = request.paths[next++];
             const [dir, name] = split(`${request.from}/${path}`);
-            const data = await readFile(dir, name);
+            const data =
+              request.read === 'file' ? await readAsFile(dir, name) : await readFile(dir, name);
             await writeFile(request.to, path.replaceAll('/', '_'), data);
             bytes += data.byteLength;
           }

@@ -62,6 +62,15 @@ export async function writeFile(dir: string, name: string, bytes: Uint8Array): P
   }
 }
 
+/** Reads as the app reads a picked file: a File from the handle, read whole in the worker. */
+export async function readAsFile(dir: string, name: string): Promise<Uint8Array> {
+  const file = await (await (await folder(dir)).getFileHandle(name)).getFile();
+  const Reader = (
+    globalThis as { FileReaderSync?: new () => { readAsArrayBuffer(b: Blob): ArrayBuffer } }
+  ).FileReaderSync!;
+  return new Uint8Array(new Reader().readAsArrayBuffer(file));
+}
+
 export async function readFile(dir: string, name: string): Promise<Uint8Array> {
   const access = await open(await (await folder(dir)).getFileHandle(name));
   try {
