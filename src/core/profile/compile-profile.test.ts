@@ -157,14 +157,18 @@ describe('compound actions resolved by the Type in the IOD (PS3.3)', () => {
     expect(actionOf('ReferencedImageSequence', {}, ctx(CT))).toBe('X');
   });
 
-  it('X/Z/U*: SourceImageSequence inside DerivationImageSequence is Type 2 (Z)', () => {
+  it('X/Z/U*: a required reference sequence (SourceImageSequence, Type 2 in the Derivation Image macro) is kept with UIDs replaced (U*), not emptied', () => {
     expect(
       actionOf(
         'SourceImageSequence',
         {},
         ctx(ENHANCED_CT, ['PerFrameFunctionalGroupsSequence', 'DerivationImageSequence']),
       ),
-    ).toBe('Z');
+    ).toBe('U');
+  });
+
+  it('X/Z/U*: a reference sequence that is Type 3 in the IOD is removed (X)', () => {
+    expect(actionOf('ReferencedImageSequence', {}, ctx(CT))).toBe('X');
   });
 
   it('nested Type by enclosing sequence: TreatmentMachineName (X/Z) Type 2 in BeamSequence, Type 1 in IonBeamSequence: Z, never X', () => {

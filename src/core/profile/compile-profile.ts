@@ -148,10 +148,15 @@ export function resolveAttributeName(name: string): Tag | undefined {
 }
 
 /** Picks the letter of a compound action that the attribute's Type requires (PS3.15 E.1.1). */
-function pickByType(letters: Action[], type: AttributeType): Action {
+function pickByType(letters: Action[], type: AttributeType, uidSequence = false): Action {
   const has = (a: Action) => letters.includes(a);
   const first = (...order: Action[]) => order.find(has) ?? letters[0];
   if (type === '3') return first('X', 'Z', 'D');
+  // X/Z/U*: a required reference sequence is kept with its UIDs replaced (U*) rather than emptied.
+  // Both conform for Type 2, but the references then stay consistent with the rest of the set
+  // (a ReferencedSeriesSequence that lists the source images, for instance), the items are rebuilt
+  // from the allow-list like every other item, and the UIDs in them are keyed hashes.
+  if (uidSequence) return first('U', 'Z', 'D', 'X');
   if (type === '2' || type === '2C') return first('Z', 'D', 'U', 'X');
   return first('U', 'D', 'Z', 'X');
 }
@@ -167,6 +172,7 @@ function resolveCompound(
   ctx: RuleContext,
 ): { action: Action; why: string } {
   const letters = basic.replace('*', '').split('/') as Action[];
+  const uidSequence = basic === 'X/Z/U*';
   const innermost = ctx.path.length > 0 ? ctx.path[ctx.path.length - 1] : undefined;
   const within = innermost === undefined ? undefined : keywordForTag(innermost);
   const known = attributeTypeIn(ctx.sopClassUID, keyword, within);
@@ -175,14 +181,17 @@ function resolveCompound(
     return { action: pickByType(letters, '3'), why: `not in the modules of ${iod}, so Type 3` };
   }
   if (known) {
-    return { action: pickByType(letters, known.type), why: `Type ${known.type} in ${known.cite}` };
+    return {
+      action: pickByType(letters, known.type, uidSequence),
+      why: `Type ${known.type} in ${known.cite}`,
+    };
   }
   const strictest =
     strictestAttributeType(keyword, within) ??
     (within !== undefined ? strictestAttributeType(keyword, undefined) : undefined);
   if (strictest) {
     return {
-      action: pickByType(letters, strictest.type),
+      action: pickByType(letters, strictest.type, uidSequence),
       why: `IOD unknown; strictest known Type ${strictest.type} (${strictest.cite})`,
     };
   }
