@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import type { Gray8 } from '../types';
+import type { OcrEngine, OcrInput, OcrWord, PhiContext } from './types';
+import { dedupFrames, findBurnedInText } from './find-burned-in-text';
+import { generateBurnedTextSet } from '../../sample/burned-text';
+
+/**
+ * A scripted stand-in for tesseract (the engine is not the part under test here): it "reads" one
+ * word over the first planted box, in OCR-input pixels, so the mapping back is exercised.
+ */
+function scriptedOcr(word: {
+  text: string;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}): OcrEngine & { calls: OcrInput[] } {
+  const calls: OcrInput[] = [];
+  return {
+    calls,
+    async recognize(input: OcrInput): Promise<OcrWord[]> {
+      calls.push(input);
+      const s = input.scale;
+      return [
+        {
+          text: word.text,
+          confidence: 88,
+          box: {
+            x: (word.x - input.offsetX) * s,
+            y: (word.y - input.offsetY) * s,
+            w: word.w * s,
+            h: word.h * s,
+          },
+        },
+      ].map((w) => ({
+        ...w,
+        box: {
+          x: input.offsetX + w.box.x / s,
+          y: input.offsetY + w.box.y / s,
+          w: w.box.w / s,
+          h: w.box.h / s,
+        },
+      }));
+    },
+    async terminate() {},
+  };
+}
+
+const context: PhiContext = {
+  mode: 'identifiers',
+  identifiers: ['DOE^JANE', '4471203'],
+  safeTokens: [],
+};
+const [withText] = generateBurnedTextSet(3, 1);
+const blank: Gray8 = { width: 128, height: 128, data: new Uint8Array(128 * 128).fill(30) };
+
+describe('findBurnedInText', () => {
+  it('identical frames are read once (dedup by hash, confirmed byte for byte)', async () => {
+    const other: Gray8 = { ...blank, data: blank.data.slice() };
+    other.data[5] = 31;
+    const groups = dedupFrames([blank, { ...blank, data: blank.data.slice() }, other, blank]);
+    expect(groups.map((g) => g.indexes)).toEqual([[0, 1, 3], [2]]);
+  });
+
+  it('a box in every frame of a cine comes back once, for all frames', async () => {
+    const ocr = scriptedOcr({ text: '4471203', x: 20, y: 20, w: 60, h: 12 });
+    const frames = [blank, { ...blank, data: blank.data.slice() }, blank];
+    const found = await findBurnedInText(frames, context, ocr, { alwaysRead: true });
+    expect(found.framesRead).toBe(1);
+    expect(found.read).toBe('ocr');
+    expect(found.boxes).toHaveLength(1);
+    expect(found.boxes[0].frame).toBeUndefined();
+    expect(found.boxes[0].reason).toBe("matches one of the patient's IDs");
+  });
+
+  it('without alwaysRead, frames the prefilter clears are not read', async () => {
+    const ocr = scriptedOcr({ text: '4471203', x: 20, y: 20, w: 60, h: 12 });
+    const found = await findBurnedInText([blank], context, ocr, { alwaysRead: false });
+    expect(found).toEqual({ boxes: [], read: 'cleared', framesRead: 0 });
+    expect(ocr.calls).toHaveLength(0);
+  });
+
+  it('prefiltered frames are read, with boxes mapped back to frame pixels and clipped to the frame', async () => {
+    const p = withText.planted[0].box;
+    const ocr = scriptedOcr({ text: 'DOE,', ...p });
+    const found = await findBurnedInText([withText.image], { ...context, mode: 'all-text' }, ocr, {
+      alwaysRead: false,
+    });
+    expect(found.framesRead).toBe(1);
+    expect(ocr.calls.length).toBeGreaterThan(1);
+    const box = found.boxes[0];
+    expect(box.frame).toBeUndefined();
+    expect(box.x).toBeLessThanOrEqual(p.x);
+    expect(box.y).toBeLessThanOrEqual(p.y);
+    expect(box.x + box.w).toBeGreaterThanOrEqual(Math.min(withText.image.width, p.x + p.w));
+    expect(box.x + box.w).toBeLessThanOrEqual(withText.image.width);
+  });
+});

@@ -1,0 +1,197 @@
+// Preprocessing for OCR: contrast stretch, polarity (dark text on light), and upscaled crops of small text.
+
+import type { Box, Gray8 } from '../types';
+import type { OcrInput } from './types';
+import { toLuma } from './luma';
+import { textLikelihood } from './prefilter';
+
+export interface PrepareOptions {
+  /** Where text may be (from textLikelihood); computed when absent. */
+  regions?: Box[];
+  /** 'both': as-is and inverted; 'auto': dark-on-light only (inverted when the background is dark); 'as-is': neither. */
+  polarity?: 'both' | 'auto' | 'as-is';
+  /** Upscaled crops of regions whose text lines are shorter than `glyphPx`. */
+  upscale?: boolean;
+  /** Stretch grey levels (1st percentile to 99.9th) to 0..255. */
+  stretch?: boolean;
+  /** Glyph height OCR should see, in pixels. */
+  glyphPx?: number;
+  /** The largest upscale factor. */
+  maxScale?: number;
+}
+
+const DEFAULTS: Required<Omit<PrepareOptions, 'regions'>> = {
+  polarity: 'auto',
+  upscale: true,
+  stretch: true,
+  glyphPx: 24,
+  maxScale: 4,
+};
+
+/**
+ * The OCR inputs for one frame: the whole page, plus one upscaled crop per text region whose
+ * lines are smaller than `glyphPx` (tesseract's LSTM reads 8–12 px capitals poorly), each in
+ * the chosen polarities. Each input records scale and offset so that words map back to frame
+ * pixels. Pure and synchronous.
+ */
+export function prepareForOcr(image: Gray8, options: PrepareOptions = {}): OcrInput[] {
+  const o = { ...DEFAULTS, ...options };
+  const grey = toLuma(image);
+  const page = o.stretch ? stretchContrast(grey) : grey;
+  const bases: Omit<OcrInput, 'inverted'>[] = [
+    { image: page, scale: 1, offsetX: 0, offsetY: 0, label: 'page' },
+  ];
+  if (o.upscale) {
+    const regions = options.regions ?? textLikelihood(grey).regions;
+    for (const region of regions) {
+      const lineHeight = estimateLineHeight(page, region);
+      if (lineHeight === 0 || lineHeight >= o.glyphPx) continue;
+      const scale = Math.min(o.maxScale, Math.max(2, Math.round(o.glyphPx / lineHeight)));
+      const pad = Math.ceil(lineHeight);
+      const box = clip(
+        { x: region.x - pad, y: region.y - pad, w: region.w + 2 * pad, h: region.h + 2 * pad },
+        page,
+      );
+      bases.push({
+        image: upscale(crop(page, box), scale),
+        scale,
+        offsetX: box.x,
+        offsetY: box.y,
+        label: `line ×${scale}`,
+      });
+    }
+  }
+  const out: OcrInput[] = [];
+  for (const base of bases) {
+    const darkBackground = median(base.image) < 128;
+    if (o.polarity !== 'as-is' && darkBackground)
+      out.push({ ...base, image: invert(base.image), inverted: true });
+    if (o.polarity !== 'auto' || !darkBackground) out.push({ ...base, inverted: false });
+  }
+  return out;
+}
+
+/** Maps a box in OCR-input pixels back to frame pixels (outward, so no ink is lost). */
+export function mapToFrame(box: Box, input: OcrInput): Box {
+  const x0 = Math.floor(input.offsetX + box.x / input.scale);
+  const y0 = Math.floor(input.offsetY + box.y / input.scale);
+  const x1 = Math.ceil(input.offsetX + (box.x + box.w) / input.scale);
+  const y1 = Math.ceil(input.offsetY + (box.y + box.h) / input.scale);
+  return { x: x0, y: y0, w: x1 - x0, h: y1 - y0 };
+}
+
+/** Linear stretch of the 1st..99.9th percentile to 0..255 (ink above the 99.9th clips to white). */
+export function stretchContrast(g: Gray8): Gray8 {
+  const hist = histogram(g);
+  const n = g.data.length;
+  const lo = percentile(hist, n, 0.01);
+  let hi = percentile(hist, n, 0.999);
+  if (hi - lo < 16) hi = maxOf(hist);
+  if (hi - lo < 16 || (lo === 0 && hi === 255)) return g;
+  const lut = new Uint8Array(256);
+  for (let v = 0; v < 256; v++)
+    lut[v] = Math.max(0, Math.min(255, Math.round(((v - lo) * 255) / (hi - lo))));
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = lut[g.data[i]];
+  return { width: g.width, height: g.height, data: out };
+}
+
+export function invert(g: Gray8): Gray8 {
+  const out = new Uint8Array(g.data.length);
+  for (let i = 0; i < out.length; i++) out[i] = 255 - g.data[i];
+  return { width: g.width, height: g.height, data: out };
+}
+
+/** Bilinear upscaling by an integer factor (smooth edges read better than blocky ones). */
+export function upscale(g: Gray8, scale: number): Gray8 {
+  const w = g.width * scale;
+  const h = g.height * scale;
+  const out = new Uint8Array(w * h);
+  const src = g.data;
+  for (let y = 0; y < h; y++) {
+    const sy = Math.min(g.height - 1, Math.max(0, (y + 0.5) / scale - 0.5));
+    const y0 = Math.floor(sy);
+    const y1 = Math.min(g.height - 1, y0 + 1);
+    const fy = sy - y0;
+    for (let x = 0; x < w; x++) {
+      const sx = Math.min(g.width - 1, Math.max(0, (x + 0.5) / scale - 0.5));
+      const x0 = Math.floor(sx);
+      const x1 = Math.min(g.width - 1, x0 + 1);
+      const fx = sx - x0;
+      const top = src[y0 * g.width + x0] * (1 - fx) + src[y0 * g.width + x1] * fx;
+      const bottom = src[y1 * g.width + x0] * (1 - fx) + src[y1 * g.width + x1] * fx;
+      out[y * w + x] = Math.round(top * (1 - fy) + bottom * fy);
+    }
+  }
+  return { width: w, height: h, data: out };
+}
+
+export function crop(g: Gray8, b: Box): Gray8 {
+  const out = new Uint8Array(b.w * b.h);
+  for (let y = 0; y < b.h; y++)
+    out.set(g.data.subarray((b.y + y) * g.width + b.x, (b.y + y) * g.width + b.x + b.w), y * b.w);
+  return { width: b.w, height: b.h, data: out };
+}
+
+/**
+ * The median height of the text lines in a region: bands of rows with ≥ 3 strong horizontal steps.
+ * 0 when no band is found.
+ */
+export function estimateLineHeight(g: Gray8, region: Box): number {
+  const b = clip(region, g);
+  const bands: number[] = [];
+  let run = 0;
+  for (let y = b.y; y <= b.y + b.h; y++) {
+    let steps = 0;
+    if (y < b.y + b.h) {
+      const row = y * g.width;
+      for (let x = b.x; x + 1 < b.x + b.w; x++) {
+        const d = g.data[row + x + 1] - g.data[row + x];
+        if (d >= 48 || d <= -48) steps++;
+      }
+    }
+    if (steps >= 3) run++;
+    else if (run > 0) {
+      if (run >= 4) bands.push(run);
+      run = 0;
+    }
+  }
+  if (bands.length === 0) return 0;
+  bands.sort((a, c) => a - c);
+  return bands[Math.floor(bands.length / 2)];
+}
+
+function clip(b: Box, g: Gray8): Box {
+  const x = Math.max(0, Math.floor(b.x));
+  const y = Math.max(0, Math.floor(b.y));
+  return {
+    x,
+    y,
+    w: Math.max(0, Math.min(g.width, Math.ceil(b.x + b.w)) - x),
+    h: Math.max(0, Math.min(g.height, Math.ceil(b.y + b.h)) - y),
+  };
+}
+
+function histogram(g: Gray8): Uint32Array {
+  const hist = new Uint32Array(256);
+  for (let i = 0; i < g.data.length; i++) hist[g.data[i]]++;
+  return hist;
+}
+
+function percentile(hist: Uint32Array, n: number, p: number): number {
+  let seen = 0;
+  for (let v = 0; v < 256; v++) {
+    seen += hist[v];
+    if (seen >= n * p) return v;
+  }
+  return 255;
+}
+
+function maxOf(hist: Uint32Array): number {
+  for (let v = 255; v > 0; v--) if (hist[v] > 0) return v;
+  return 0;
+}
+
+function median(g: Gray8): number {
+  return percentile(histogram(g), g.data.length, 0.5);
+}

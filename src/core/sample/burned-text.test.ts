@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { generateBurnedTextSet, renderTextCoverage, TEXT_HEIGHTS } from './burned-text';
+
+const set = generateBurnedTextSet(2, 40);
+
+describe('generateBurnedTextSet', () => {
+  it('is deterministic for a seed', () => {
+    const again = generateBurnedTextSet(2, 5);
+    expect(again.map((s) => s.planted)).toEqual(set.slice(0, 5).map((s) => s.planted));
+    expect(Buffer.from(again[3].image.data).equals(Buffer.from(set[3].image.data))).toBe(true);
+  });
+
+  it('varies height 8–40 px, glyph style, contrast, mono/RGB, 8/16-bit and holds text-free CT/MR slices', () => {
+    const text = set.flatMap((s) => s.planted.filter((p) => p.kind !== 'safe'));
+    expect(new Set(text.map((p) => p.height))).toEqual(new Set(TEXT_HEIGHTS));
+    expect(new Set(text.map((p) => p.style))).toEqual(new Set(['plain', 'bold', 'dot-matrix']));
+    expect(new Set(text.map((p) => p.contrast))).toEqual(
+      new Set(['white', 'grey', 'dim', 'colour']),
+    );
+    expect(new Set(set.map((s) => s.samplesPerPixel))).toEqual(new Set([1, 3]));
+    expect(new Set(set.map((s) => s.bitsAllocated))).toEqual(new Set([8, 16]));
+    expect(
+      set
+        .filter((s) => s.textFree)
+        .map((s) => s.modality)
+        .sort(),
+    ).toContain('CT');
+    expect(set.filter((s) => s.textFree).map((s) => s.modality)).toContain('MR');
+  });
+
+  it('every planted box lies inside its image and holds ink that differs from its surroundings', () => {
+    for (const image of set)
+      for (const p of image.planted) {
+        const { x, y, w, h } = p.box;
+        expect(x >= 0 && y >= 0 && x + w <= image.image.width && y + h <= image.image.height).toBe(
+          true,
+        );
+        expect(h).toBe(p.height);
+      }
+  });
+
+  it('every text image carries name, ID and date identifiers in header form', () => {
+    for (const image of set.filter((s) => !s.textFree)) {
+      expect(image.identifiers[0]).toMatch(/^[A-Z]+\^[A-Z]+$/);
+      expect(image.planted.some((p) => p.kind === 'name')).toBe(true);
+    }
+  });
+
+  it('area sampling gives partial coverage at non-integer scales', () => {
+    const { cov, h } = renderTextCoverage('A', 'plain', 10);
+    expect(h).toBe(10);
+    expect([...cov].some((c) => c > 0 && c < 1)).toBe(true);
+    expect(Math.max(...cov)).toBeCloseTo(1);
+  });
+});
