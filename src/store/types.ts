@@ -173,12 +173,29 @@ export interface UidMapRow {
 export type PixelStatus =
   /** Not read yet. */
   | 'pending'
-  /** Read (or cleared by the prefilter) and no PHI text found. */
+  /** Read (or cleared by the prefilter) and no PHI text found, or a reviewer removed every box. */
   | 'clean'
   /** Boxes to redact were found or drawn; waits for a reviewer. */
   | 'found'
   /** Could not be decoded or read; the reason says why (no values). */
   | 'failed';
+
+/** One rectangle to redact, as stored (core/pixels FoundBox plus the template it came from). */
+export interface PixelBoxRow {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  /** Undefined: every frame of the image. */
+  frame?: number;
+  /** 'ocr', 'template', 'reviewer' or 'prefilter'. */
+  source: string;
+  /** Why the box is there ('matches PatientName', 'template Sonority 9'); never the text read. */
+  reason: string;
+  confidence?: number;
+  /** The TemplateRow id when `source` is 'template'. */
+  templateId?: string;
+}
 
 /** One image's burned-in text findings and the reviewer's decision. */
 export interface PixelFindingRow {
@@ -189,19 +206,20 @@ export interface PixelFindingRow {
   status: PixelStatus;
   /** Why the image was read: 'high-risk' class, 'prefilter' fired, or 'cleared' by the prefilter. */
   why: 'high-risk' | 'prefilter' | 'cleared';
-  /** Boxes to redact (core/pixels FoundBox: x, y, w, h, frame?, source, reason, confidence?). */
-  boxes: {
-    x: number;
-    y: number;
-    w: number;
-    h: number;
-    frame?: number;
-    source: string;
-    reason: string;
-    confidence?: number;
-  }[];
+  /** Boxes to redact. */
+  boxes: PixelBoxRow[];
   frames: number;
-  /** Set when a reviewer approved the image (with or without boxes). */
+  /** Frames OCR read after identical frames were set aside (0 when the prefilter cleared them all). */
+  framesRead?: number;
+  /** core/inventory isHighRisk of the instance: these come first on the Pixels screen. */
+  highRisk?: boolean;
+  /** Header facts for the grid (no PHI): Modality, Rows, Columns. */
+  modality?: string;
+  rows?: number;
+  columns?: number;
+  /** True once a reviewer added, moved, resized or deleted a box: a rescan keeps their boxes. */
+  edited?: boolean;
+  /** Set when a reviewer approved the image (with or without boxes); cleared by any box change. */
   approvedBy?: string;
   approvedAt?: number;
   error?: string;
@@ -212,8 +230,14 @@ export interface PixelFindingRow {
 export interface TemplateRow {
   id: string;
   signature: string;
-  /** The template itself, as core/pixels/templates defines it. */
+  /** Shown to the reviewer and written as the CTP script comment. */
+  name?: string;
+  /** 'reviewer': made from an image here; 'ctp': imported from a DicomPixelAnonymizer script. */
+  origin?: 'reviewer' | 'ctp';
+  /** The template itself, as core/pixels/templates defines it (conditions and regions, for CTP export). */
   template: unknown;
+  /** Its rectangles, applied here to every image whose `signature` is the template's. */
+  boxes?: { x: number; y: number; w: number; h: number }[];
   createdAt: number;
 }
 
@@ -227,6 +251,23 @@ export interface ExportJobRow {
   volumesDone: string[];
   startedAt: number;
   updatedAt: number;
-  /** Anything else the export needs to resume (owned by pipeline/export). */
-  detail?: unknown;
+  /** Anything else the export needs to resume (owned by pipeline/export-job). */
+  detail?: ExportJobDetail;
+}
+
+/** What a closed tab leaves for the Export screen's Resume (pipeline/export-job reads and writes it). */
+export interface ExportJobDetail {
+  /** The package's name (the recipe's package.name), to say which export can be resumed. */
+  packageName: string;
+  /** Planned files and volumes finished, for the Resume offer ("3 of about 7 volumes"). */
+  files: number;
+  /** The output folder the volumes went into (kept so Resume asks only for permission again). */
+  output?: FileSystemDirectoryHandle;
+  /** The output folder's name, to name it on screen when the handle cannot be kept. */
+  outputName?: string;
+  /**
+   * State at the end of the last finished volume (pipeline/export ExportCheckpoint: plain data).
+   * Holds de-identified values and the crosswalk, like the rest of this store; never leaves it.
+   */
+  checkpoint?: unknown;
 }

@@ -65,7 +65,9 @@ export async function createBrowserOcr(options: BrowserOcrOptions = {}): Promise
   } finally {
     clearTimeout(timer);
   }
-  await worker.setParameters({ tessedit_pageseg_mode: PSM.AUTO });
+  // debug_file: tesseract's notes ("Estimating resolution as ...") would go to stderr, which the
+  // page shows as console errors; they carry no text from the image, but they are noise.
+  await worker.setParameters({ tessedit_pageseg_mode: PSM.AUTO, debug_file: '/dev/null' });
   return {
     async recognize(input: OcrInput): Promise<OcrWord[]> {
       const bytes = encodePgm(input.image);

@@ -36,7 +36,10 @@ export async function openFileSource(path: string, name: string): Promise<FileHa
       return {
         arrayBuffer: async () => {
           const bytes = await readRange(handle, from, to);
-          return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+          return bytes.buffer.slice(
+            bytes.byteOffset,
+            bytes.byteOffset + bytes.byteLength,
+          ) as ArrayBuffer;
         },
         stream: () => {
           let pos = from;

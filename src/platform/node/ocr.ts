@@ -39,7 +39,9 @@ export async function createNodeOcr(options: NodeOcrOptions = {}): Promise<OcrEn
     );
   });
   const worker = await Promise.race([starting, timeout]).finally(() => clearTimeout(timer));
-  await worker.setParameters({ tessedit_pageseg_mode: PSM.AUTO });
+  // debug_file: tesseract's notes ("Estimating resolution as ...") would go to stderr, which the
+  // page shows as console errors; they carry no text from the image, but they are noise.
+  await worker.setParameters({ tessedit_pageseg_mode: PSM.AUTO, debug_file: '/dev/null' });
   return {
     async recognize(input: OcrInput): Promise<OcrWord[]> {
       const bytes = encodePgm(input.image);

@@ -2,6 +2,7 @@
 import { createPool, type Pool } from '../../../workers/pool';
 import type { ScanWorkerApi } from '../../../workers/scan-api';
 import type { DeidWorkerApi } from '../../../workers/deid-api';
+import type { PixelsWorkerApi } from '../../../workers/pixels-api';
 
 let scanPool: Pool<ScanWorkerApi> | undefined;
 
@@ -27,4 +28,41 @@ export function deidWorkers(): Pool<DeidWorkerApi> {
       }),
   );
   return deidPool;
+}
+
+let pixelsPool: Pool<PixelsWorkerApi> | undefined;
+
+/**
+ * The pixel scan's pool. Each worker starts its own OCR engine (~150 MB, ~1 s), so it stays small:
+ * at most two workers (one on a single-core machine).
+ */
+export function pixelsWorkers(): Pool<PixelsWorkerApi> {
+  pixelsPool ??= createPool<PixelsWorkerApi>(
+    () =>
+      new Worker(new URL('../../../workers/pixels.worker.ts', import.meta.url), {
+        type: 'module',
+        name: 'pixels',
+      }),
+    Math.min(2, navigator.hardwareConcurrency || 2),
+  );
+  return pixelsPool;
+}
+
+let pixelViewPool: Pool<PixelsWorkerApi> | undefined;
+
+/**
+ * One worker for the Pixels screen's thumbnails and viewer, apart from the scan so a picture never
+ * waits behind OCR. It never starts OCR (rendering needs only the decoders).
+ */
+export function pixelViewWorker(): Pool<PixelsWorkerApi> {
+  pixelViewPool ??= createPool<PixelsWorkerApi>(
+    () =>
+      new Worker(new URL('../../../workers/pixels.worker.ts', import.meta.url), {
+        type: 'module',
+        name: 'pixels-view',
+      }),
+    1,
+    { idleTimeoutMs: 120_000 },
+  );
+  return pixelViewPool;
 }

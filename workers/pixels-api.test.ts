@@ -1,0 +1,165 @@
+// The pixels worker API called directly in Node, over the real decoders, detection and templates:
+// tesseract.js (offline, from node_modules) reads the sample ultrasound; the CT slice never reaches OCR.
+import { afterAll, describe, expect, test } from 'vitest';
+import { generateSampleSet } from '../src/core/sample/sample-set';
+import { loadCodecs } from '../src/platform/node/codecs';
+import { createNodeOcr } from '../src/platform/node/ocr';
+import { defaultSafeTokens } from '../src/core/pixels/detect';
+import type { OcrEngine } from '../src/core/pixels/detect/types';
+import { collapseBoxes, createPixelsWorkerApi, type PixelScanJob } from './pixels-api';
+
+const sample = generateSampleSet(1);
+const fileOf = (part: string) => sample.files.find((f) => f.path.includes(part))!;
+const bufferOf = (bytes: Uint8Array): ArrayBuffer => bytes.slice().buffer as ArrayBuffer;
+
+let ocrCalls = 0;
+const engines: OcrEngine[] = [];
+const api = createPixelsWorkerApi({
+  loadCodecs,
+  async createOcrEngine() {
+    const engine = await createNodeOcr();
+    engines.push(engine);
+    return {
+      recognize: (input) => {
+        ocrCalls++;
+        return engine.recognize(input);
+      },
+      terminate: () => engine.terminate(),
+    };
+  },
+});
+
+afterAll(async () => {
+  await api.release();
+});
+
+function job(part: string, over: Partial<PixelScanJob> = {}): PixelScanJob {
+  const file = fileOf(part);
+  return {
+    fileId: `root/${file.path}`,
+    source: bufferOf(file.bytes),
+    highRisk: true,
+    context: {
+      mode: 'all-text',
+      identifiers: ['ZEPHYRINE^MARIGOLD', 'MRN-ZM-208866'],
+      safeTokens: defaultSafeTokens('US'),
+    },
+    templates: [],
+    ...over,
+  };
+}
+
+const covers = (
+  outer: { x: number; y: number; w: number; h: number },
+  inner: { x: number; y: number; w: number; h: number },
+) =>
+  outer.x <= inner.x &&
+  outer.y <= inner.y &&
+  outer.x + outer.w >= inner.x + inner.w &&
+  outer.y + outer.h >= inner.y + inner.h;
+
+describe('pixels worker API', () => {
+  test('the planted name on the sample ultrasound is boxed, the box covering the planted text', async () => {
+    const result = await api.scanImage(job('/US_'));
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result).toMatchObject({
+      frames: 1,
+      read: 'ocr',
+      framesRead: 1,
+      rows: 360,
+      columns: 480,
+    });
+    expect(result.signature).toContain('Modality="US"');
+    const planted = sample.expected.burnedInText.find((b) => b.path.includes('/US_'))!.boxes;
+    const nameLine = planted[0];
+    expect(result.boxes.some((b) => covers(b, nameLine))).toBe(true);
+    for (const b of result.boxes) expect(b.frame).toBeUndefined();
+  }, 120_000);
+
+  test('a plain CT slice (not high risk) is cleared by the prefilter and never reaches OCR', async () => {
+    const before = ocrCalls;
+    const result = await api.scanImage(
+      job('SE001_CHEST_0.625MM/IM0001', {
+        highRisk: false,
+        context: { mode: 'identifiers', identifiers: ['QUIXOTEHART'], safeTokens: [] },
+      }),
+    );
+    expect(result).toMatchObject({ ok: true, read: 'cleared', framesRead: 0, boxes: [] });
+    expect(ocrCalls).toBe(before);
+  });
+
+  test('a file that is not DICOM comes back as a failure with a reason, never thrown', async () => {
+    const result = await api.scanImage({
+      ...job('/US_'),
+      source: bufferOf(new TextEncoder().encode('not a dicom file at all')),
+    });
+    expect(result).toMatchObject({ ok: false, code: 'not-dicom' });
+  });
+
+  test('a frame renders to RGBA, shrunk for a thumbnail, with the size of the file for the boxes', async () => {
+    const file = fileOf('/US_');
+    const frame = await api.renderFrame({
+      fileId: 'us',
+      source: new Blob([file.bytes as Uint8Array<ArrayBuffer>]),
+      frame: 0,
+      maxSize: 120,
+    });
+    expect(frame).toMatchObject({ columns: 480, rows: 360, width: 120, height: 90, frames: 1 });
+    expect(frame.rgba.length).toBe(120 * 90 * 4);
+    const ct = await api.renderFrame({
+      fileId: 'ct',
+      source: new Blob([fileOf('SE001_CHEST_0.625MM/IM0001').bytes as Uint8Array<ArrayBuffer>]),
+      frame: 0,
+    });
+    expect(ct.monochrome).toBe(true);
+    expect(ct.window).toEqual({ center: 40, width: 400 });
+  });
+
+  test('a template made from one image matches the header of that image and gives its boxes', async () => {
+    const file = fileOf('/US_');
+    const made = await api.makeTemplate({
+      source: new Blob([file.bytes as Uint8Array<ArrayBuffer>]),
+      boxes: [{ x: 5, y: 5, w: 300, h: 90 }],
+      name: 'Sonority 9',
+    });
+    expect(made.signature).toContain('ManufacturerModelName="Sonority 9"');
+    const matched = await api.matchHeader({
+      fileId: 'us',
+      source: new Blob([file.bytes as Uint8Array<ArrayBuffer>]),
+      templates: [made.template],
+    });
+    expect(matched).toEqual({
+      fileId: 'us',
+      boxes: [
+        {
+          x: 5,
+          y: 5,
+          w: 300,
+          h: 90,
+          source: 'template',
+          reason: 'device template “Sonority 9”',
+          templateId: made.template.id,
+        },
+      ],
+    });
+    const ct = await api.matchHeader({
+      fileId: 'ct',
+      source: new Blob([fileOf('SE001_CHEST_0.625MM/IM0001').bytes as Uint8Array<ArrayBuffer>]),
+      templates: [made.template],
+    });
+    expect(ct).toEqual({ fileId: 'ct', boxes: [] });
+  });
+
+  test('boxes on every frame of a multi-frame image collapse into one box for every frame', () => {
+    const box = { x: 1, y: 2, w: 3, h: 4, source: 'ocr' as const, reason: 'r' };
+    expect(
+      collapseBoxes(
+        [0, 1, 2].map((frame) => ({ ...box, frame })),
+        3,
+      ),
+    ).toEqual([box]);
+    expect(collapseBoxes([{ ...box, frame: 1 }], 3)).toEqual([{ ...box, frame: 1 }]);
+    expect(collapseBoxes([{ ...box, frame: 0 }], 1)).toEqual([box]);
+  });
+});
