@@ -1,4 +1,8 @@
-// Inventory: the rule box selects exactly the expected series, shows parse errors, and hand choices override it.
+// Inventory: the rule box selects exactly the expected series, shows parse errors, and hand choices
+// override it; the tree and the virtual table, the CSV, recipe import and export, the pre-flight report.
+import { readFileSync } from 'node:fs';
+import { parseCsv } from '../src/core/csv/csv';
+import { defaultRecipe } from '../src/core/profile/recipe';
 import { CT_THIN_RULE, generateSampleSet } from '../src/core/sample/sample-set';
 import { test, expect } from './fixtures';
 import { scanSampleData } from './fixtures-app';
@@ -66,4 +70,152 @@ test('a series can be excluded and included by hand, and the choice undone', asy
   await expect(series).toContainText(`${n} selected`);
   await expect(page.getByRole('checkbox', { name })).toBeChecked();
   await expect(page.getByRole('button', { name: /choices? made by hand/ })).toHaveCount(0);
+});
+
+test('the tree narrows the table; by image, with a column chosen by keyword, sorted', async ({
+  page,
+}) => {
+  await scanSampleData(page);
+  const ct = expected.ctThinSeries[0];
+  const tree = page.getByRole('tree', { name: 'Patients, studies, series' });
+  await expect(tree.getByRole('treeitem')).toHaveCount(expected.patients);
+  // Open the patient and the study of the thin CT series, then choose the series.
+  await page.getByRole('textbox', { name: /Selection rule/ }).fill(expected.ctThinRule);
+  const chosenPatient = tree.getByRole('button', { name: /^Patient .* [1-9]\d* selected$/ });
+  await expect(chosenPatient).toHaveCount(1);
+  const patientItem = tree.getByRole('treeitem').filter({ hasText: /\b[1-9]\d* selected/ });
+  await patientItem.getByRole('button', { name: /^Open patient/ }).click();
+  await patientItem
+    .getByRole('button', { name: /^Open Study/ })
+    .first()
+    .click();
+  const seriesButtons = tree.getByRole('treeitem').getByRole('button', { name: /CHEST 0\.625MM/ });
+  await seriesButtons.first().click();
+  const table = page.getByRole('table', { name: 'Series' });
+  await expect(table.locator('[data-series]')).toHaveCount(1);
+  await expect(table.locator('[data-series]')).toHaveAttribute('data-series', ct);
+  await expect(table.locator('[data-series]')).toHaveClass(/match/);
+
+  // By image, with InstanceNumber added as a column, sorted descending.
+  await page.getByRole('radio', { name: 'By image' }).check();
+  await page.getByRole('textbox', { name: 'Add a column by DICOM keyword' }).fill('InstanceNumber');
+  await page.getByRole('button', { name: 'Add column' }).click();
+  const images = page.getByRole('table', { name: 'Images' });
+  await expect(images.getByRole('columnheader', { name: 'InstanceNumber' })).toBeVisible();
+  const rows = images.locator('[data-series]');
+  const count = await rows.count();
+  expect(count).toBeGreaterThan(1);
+  await images.getByRole('button', { name: 'InstanceNumber' }).click();
+  await images.getByRole('button', { name: 'InstanceNumber' }).click();
+  await expect(images.getByRole('columnheader', { name: 'InstanceNumber' })).toHaveAttribute(
+    'aria-sort',
+    'descending',
+  );
+  const column = await images.getByRole('columnheader').allInnerTexts();
+  const at = column.findIndex((t) => t.trim().startsWith('InstanceNumber'));
+  const numbers = await rows.evaluateAll(
+    (els, i) => els.map((el) => Number(el.querySelectorAll('[role="cell"]')[i].textContent)),
+    at,
+  );
+  expect(numbers).toEqual([...numbers].sort((a, b) => b - a));
+
+  // A misspelt keyword is refused with a plain message; the chosen columns survive a reload.
+  await page.getByRole('textbox', { name: 'Add a column by DICOM keyword' }).fill('InstanceNumbr');
+  await page.getByRole('button', { name: 'Add column' }).click();
+  await expect(page.getByRole('alert')).toContainText('"InstanceNumbr" is not a DICOM keyword');
+  await page.reload();
+  await expect(page.getByRole('list', { name: 'Columns shown' })).toContainText('InstanceNumber');
+});
+
+test('only visible rows of a long table are in the page', async ({ page }) => {
+  await scanSampleData(page);
+  await page.getByRole('radio', { name: 'By image' }).check();
+  const images = page.getByRole('table', { name: 'Images' });
+  await expect(images).toHaveAttribute('aria-rowcount', String(expected.instances + 1));
+  // A 440 px view of 36 px rows plus a few above and below: fewer rows than the table has.
+  const rendered = await images.locator('[data-series]').count();
+  expect(rendered).toBeLessThan(expected.instances);
+  expect(rendered).toBeGreaterThan(0);
+});
+
+test('the inventory CSV downloads with one row per image and the selection', async ({ page }) => {
+  await scanSampleData(page);
+  await page.getByRole('textbox', { name: /Selection rule/ }).fill(expected.ctThinRule);
+  await expect(page.getByText(/^The rule matches/)).toBeVisible();
+  await expect(page.getByText(/original identifiers .* for\s+your site only/)).toBeVisible();
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Save the inventory as CSV' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe('inventory.csv');
+  const text = readFileSync((await download.path())!, 'utf8');
+  const [header, ...rows] = parseCsv(text);
+  expect(header.slice(0, 5)).toEqual([
+    'path',
+    'SeriesInstanceUID',
+    'selected',
+    'matches_rule',
+    'qa_flags',
+  ]);
+  expect(rows).toHaveLength(expected.instances);
+  const selectedSeries = new Set(rows.filter((r) => r[2] === 'yes').map((r) => r[1]));
+  expect([...selectedSeries].sort()).toEqual([...expected.ctThinSeries].sort());
+  expect(header).toContain('Modality');
+});
+
+test('a bad recipe shows what is wrong; a good one changes the selection', async ({ page }) => {
+  await scanSampleData(page);
+  const input = page.getByRole('button', { name: 'Load a recipe…' });
+  const recipe = defaultRecipe();
+  await input.setInputFiles({
+    name: 'bad.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify({ ...recipe, selection: { level: 'everything' } })),
+  });
+  await expect(page.getByRole('alert')).toContainText('selection.level');
+  await expect(page.getByRole('alert')).toContainText('nothing was changed');
+
+  const good = {
+    ...recipe,
+    name: 'Thin chest CT',
+    selection: { rule: expected.ctThinRule, level: 'series' },
+  };
+  await input.setInputFiles({
+    name: 'good.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify(good)),
+  });
+  await expect(page.getByRole('status').filter({ hasText: 'Thin chest CT' })).toBeVisible();
+  await expect(page.getByRole('textbox', { name: /Selection rule/ })).toHaveValue(
+    expected.ctThinRule,
+  );
+  await expect(page.getByRole('group', { name: 'Series' })).toContainText(
+    `${expected.ctThinSeries.length} selected`,
+  );
+
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Save this recipe' }).click(),
+  ]);
+  const saved = JSON.parse(readFileSync((await download.path())!, 'utf8'));
+  expect(saved.name).toBe('Thin chest CT');
+  expect(saved.selection.rule).toBe(expected.ctThinRule);
+});
+
+test('the pre-flight report shows the counts and downloads', async ({ page }) => {
+  await scanSampleData(page);
+  await page.getByRole('button', { name: 'Show the pre-flight report' }).click();
+  const report = page.getByRole('region', { name: 'Pre-flight report' });
+  await expect(report).toContainText(`The selection holds ${expected.instances} images`);
+  await expect(report).toContainText('High-risk images');
+  await expect(report).toContainText('Studies with more than one PatientID');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    report.getByRole('button', { name: 'Download the report' }).click(),
+  ]);
+  const text = readFileSync((await download.path())!, 'utf8');
+  expect(text).toContain(`Selected: ${expected.instances} images`);
+  for (const [modality, n] of Object.entries(expected.modalities))
+    expect(text).toContain(`  ${modality}: ${n}`);
+  expect(text).toMatch(/Estimated output size: /);
 });

@@ -3,7 +3,8 @@
 import { transfer } from 'comlink';
 import { readDicomFile } from '../src/core/dicom/read';
 import { writeDicomFile } from '../src/core/dicom/write';
-import { DicomReadError, type VR } from '../src/core/dicom/types';
+import { DicomReadError } from '../src/core/dicom/types';
+import { PixelError } from '../src/core/pixels/decode';
 import { deidentify, type Override } from '../src/core/deid/apply';
 import { importSecret } from '../src/core/deid/keyed-hash';
 import type { UidCache } from '../src/core/deid/uids';
@@ -11,7 +12,11 @@ import { compileProfile } from '../src/core/profile/compile-profile';
 import type { AllowListExtensions, Profile, ProfileOptions } from '../src/core/profile/types';
 import { crc32 } from '../src/core/package/crc32';
 import { sha256Hex } from '../src/core/package/sha256';
+import { valuesLeft } from '../src/core/review/values-left';
+import { redactPixels } from '../src/core/pixels/redact';
+import type { Box, CodecSet } from '../src/core/pixels/types';
 import type { ValueOccurrence } from '../src/core/review/dump';
+import type { PixelRedaction } from '../src/core/package/redaction-log';
 
 /**
  * What every file of a run shares: the recipe's de-identification part and the project secret.
@@ -39,6 +44,14 @@ export interface DeidJob {
   identifiers: string[];
   /** Return the written file (export) or only the values left in it (dry run). */
   output: boolean;
+  /** Boxes of burned-in text to fill in the pixel data (export only), from the Pixels step. */
+  redaction?: { boxes: RedactionJobBox[]; reviewedBy?: string };
+}
+
+/** A box to redact, with where it came from (for the log; never the text). */
+export interface RedactionJobBox extends Box {
+  source?: string;
+  reason?: string;
 }
 
 export interface DeidOutput {
@@ -68,12 +81,12 @@ export type DeidJobResult =
       uidMap: [string, string][];
       values: ValueOccurrence[];
       warnings: string[];
+      /** What pixel redaction changed in this file, when it ran (goes into the redaction log). */
+      redaction?: PixelRedaction;
     }
   | { fileId: string; ok: false; code: string; reason: string };
 
 const VALUE_NOT_SHOWN = /^<.*>$/;
-/** Explain actions whose output value Cleanroom wrote itself, never a value from the input. */
-const GENERATED_ACTIONS: ReadonlySet<string> = new Set(['U', 'D', 'pseudonym', 'shift', 'added']);
 
 interface CompiledSetup {
   id: string;
@@ -113,6 +126,18 @@ async function readWhole(source: ArrayBuffer | Blob): Promise<ArrayBuffer> {
   return source.arrayBuffer();
 }
 
+let loadCodecs: (() => Promise<CodecSet>) | undefined;
+
+/** The platform's wasm codecs, set by the worker entry (browser or Node) before any job runs. */
+export function useCodecs(load: () => Promise<CodecSet>): void {
+  loadCodecs = load;
+}
+
+async function codecs(): Promise<CodecSet> {
+  // Without a loader only native and RLE data (decoded in core) can be redacted.
+  return loadCodecs ? loadCodecs() : {};
+}
+
 async function processFile(job: DeidJob): Promise<DeidJobResult> {
   const { fileId } = job;
   try {
@@ -128,17 +153,25 @@ async function processFile(job: DeidJob): Promise<DeidJobResult> {
       identifiers: new Set(job.identifiers),
       uidCache: setup.uidCache,
     });
-    const values: ValueOccurrence[] = [];
+    const values: ValueOccurrence[] = valuesLeft(result.explain);
+    let redaction: PixelRedaction | undefined;
+    if (job.output && job.redaction && job.redaction.boxes.length > 0) {
+      // Pixels are redacted after the header is rebuilt, in the output's transfer syntax; an image
+      // without boxes never gets here, so its PixelData stays bit for bit what the site had.
+      const redacted = await redactPixels(result, job.redaction.boxes, await codecs(), {
+        reviewed: job.redaction.reviewedBy !== undefined,
+      });
+      result.dataset = redacted.dataset;
+      result.transferSyntaxUID = redacted.transferSyntaxUID;
+      if (redacted.changed)
+        redaction = {
+          ...redacted.log,
+          boxes: redacted.log.boxes.map((b) => ({ ...b, approvedBy: job.redaction?.reviewedBy })),
+        };
+    }
     const facts: DeidFacts = { TransferSyntaxUID: result.transferSyntaxUID };
     for (const row of result.explain) {
       if (row.after === undefined || row.vr === 'SQ' || VALUE_NOT_SHOWN.test(row.after)) continue;
-      values.push({
-        path: row.path,
-        vr: row.vr as VR,
-        value: row.after,
-        isPrivate: (row.tag >>> 16) % 2 === 1,
-        generated: GENERATED_ACTIONS.has(row.action),
-      });
       if (!row.path.includes(' > ') && row.keyword && row.keyword in FACT_KEYWORDS) {
         (facts as unknown as Record<string, string>)[row.keyword] = row.after;
       }
@@ -163,10 +196,18 @@ async function processFile(job: DeidJob): Promise<DeidJobResult> {
       uidMap: result.uidMap,
       values,
       warnings: result.warnings,
+      ...(redaction ? { redaction } : {}),
     };
   } catch (error) {
     if (error instanceof DicomReadError)
       return { fileId, ok: false, code: error.code, reason: error.message };
+    if (error instanceof PixelError)
+      return {
+        fileId,
+        ok: false,
+        code: `redaction-${error.code}`,
+        reason: `the burned-in text could not be redacted: ${error.message}`,
+      };
     // Only the error's class and our own message: never a value from the file.
     const name = error instanceof Error ? error.name : 'error';
     return {

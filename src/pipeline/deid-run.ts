@@ -12,6 +12,8 @@ export interface DeidRunOptions {
   window: number;
   output: boolean;
   signal?: AbortSignal;
+  /** The approved burned-in text boxes of a file, if any (export only). */
+  redactionFor?: (planned: PlannedFile) => DeidJob['redaction'];
 }
 
 export interface DeidOutcome {
@@ -38,6 +40,7 @@ export async function* deidentifyInOrder(
           dateShiftDays: planned.patient.dateShiftDays,
           identifiers: planned.patient.tokens.map((t) => t.token),
           output: options.output,
+          redaction: options.output ? options.redactionFor?.(planned) : undefined,
         });
         return { planned, result };
       } catch (error) {

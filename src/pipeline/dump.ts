@@ -1,6 +1,13 @@
 // The dry run: de-identify every selected file in workers without writing anything, and gather
-// every distinct value left, ranked by risk, for a person to read (and for the CLI's values.csv).
+// every distinct value left, ranked by risk, for a person to read (and for the CLI's values.csv);
+// and the before/after listing of one file for the Review screen.
 import type { CsvCell } from '../core/csv/csv';
+import { deidentify } from '../core/deid/apply';
+import type { ExplainRow } from '../core/deid/explain';
+import { importSecret } from '../core/deid/keyed-hash';
+import { readDicomFile } from '../core/dicom/read';
+import { DicomReadError } from '../core/dicom/types';
+import { compileProfile } from '../core/profile/compile-profile';
 import { ValueDump, type DumpRow } from '../core/review/dump';
 import { deidentifyInOrder, type DeidCall } from './deid-run';
 import type { DeidSetup } from '../../workers/deid-api';
@@ -46,4 +53,44 @@ export async function runDryRun(
     options.onProgress?.(done, options.planned.length, bytes);
   }
   return { rows: dump.rows(), failures };
+}
+
+/** The first bytes read for a before/after listing: headers are almost always far smaller. */
+const HEADER_PREFIX = 4 << 20;
+
+async function readHeader(source: ArrayBuffer | Blob) {
+  if (source instanceof ArrayBuffer) return readDicomFile(new Uint8Array(source));
+  const fileSize = source.size;
+  if (fileSize > HEADER_PREFIX) {
+    try {
+      const prefix = new Uint8Array(await source.slice(0, HEADER_PREFIX).arrayBuffer());
+      return await readDicomFile(prefix, { untilPixelData: true, fileSize });
+    } catch (e) {
+      // A header longer than the prefix (or a deflated data set): read it all.
+      if (!(e instanceof DicomReadError) || e.code !== 'need-more-bytes') throw e;
+    }
+  }
+  return readDicomFile(new Uint8Array(await source.arrayBuffer()), { untilPixelData: true });
+}
+
+/**
+ * The before/after listing of one planned file with the dry run's settings: one row per element
+ * (value before, value after, action, the rule behind it). Header only, one file, on demand: the
+ * same core call the workers make, so the rows are the dry run's. The rows hold original values:
+ * they are for the screen of this machine only, never logged, stored or written.
+ */
+export async function explainPlannedFile(
+  planned: PlannedFile,
+  setup: DeidSetup,
+): Promise<ExplainRow[]> {
+  const file = await readHeader(await planned.file.read());
+  const result = await deidentify(file, {
+    profile: compileProfile(setup.options, setup.allowList),
+    secret: await importSecret(new Uint8Array(setup.secret)),
+    pseudonym: planned.patient.pseudonym,
+    dateShiftDays: planned.patient.dateShiftDays,
+    overrides: setup.overrides,
+    identifiers: new Set(planned.patient.tokens.map((t) => t.token)),
+  });
+  return result.explain;
 }

@@ -14,7 +14,7 @@ const PATH = 'Doe^John/1965-03-12/CT/1.dcm';
 
 function result(): ExportResult {
   return {
-    volumes: [{ name: 'cleanroom-dataset-001.zip', entryCount: 6 }],
+    volumes: [{ name: 'cleanroom-dataset-001.zip', entryCount: 6, bytes: 4096 }],
     manifest: {
       files: [{ path: 'SITE-000001/1/1_CT/1.dcm' }, { path: 'SITE-000001/1/1_CT/2.dcm' }],
       totals: { bytes: 2048 },

@@ -1,6 +1,11 @@
 // Rebuilds series, study and patient aggregates and per-instance QA flags from all stored instances.
+// The work is cut into steps (QA by batches of whole studies, aggregation by slices of rows, reads
+// and writes by pages) so the page that runs it never blocks for long: a 100,000-file inventory
+// would otherwise hold the main thread for seconds.
 import type { InstanceRow } from '../core/inventory';
-import { qaFlags, type QaExpectations } from '../core/inventory/qa';
+import { qaFlags, type QaExpectations, type QaFlag } from '../core/inventory/qa';
+import { qaBatches } from '../core/inventory/qa-batches';
+import { readAllInPages, yieldToEventLoop } from '../store/batch';
 import { isHighRisk } from '../core/inventory/high-risk';
 import type { CleanroomDb } from '../store/db';
 import { replaceAggregates, setInstanceFlags, type Aggregates } from '../store/aggregates';
@@ -33,6 +38,11 @@ function addInstance(
   for (const flag of flags) if (!counts.flags.includes(flag)) counts.flags.push(flag);
 }
 
+type AggregateResult = Aggregates & { instanceFlags: Map<FileId, string[]> };
+
+/** Rows per step between yields: QA batches and aggregation slices. */
+const STEP_ROWS = 2000;
+
 /**
  * Pure part: aggregates and instance flags for a set of records. QA runs on rows whose `path` is the
  * file id, so the flags name files unambiguously across roots.
@@ -40,11 +50,42 @@ function addInstance(
 export function computeAggregates(
   records: readonly InstanceRecord[],
   expectations: QaExpectations = {},
-): Aggregates & { instanceFlags: Map<FileId, string[]> } {
-  const qa = qaFlags(
-    records.map((record): InstanceRow => ({ ...record, path: record.fileId })),
-    expectations,
-  );
+): AggregateResult {
+  const steps = aggregateSteps(records, expectations);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** The same as computeAggregates, with `pause` between steps of about STEP_ROWS rows. */
+export async function computeAggregatesInSteps(
+  records: readonly InstanceRecord[],
+  expectations: QaExpectations = {},
+  pause: () => Promise<void> = yieldToEventLoop,
+): Promise<AggregateResult> {
+  const steps = aggregateSteps(records, expectations);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await pause();
+  }
+}
+
+/** Yields after each step; returns the result. QA batches hold whole studies (see qaBatches). */
+function* aggregateSteps(
+  records: readonly InstanceRecord[],
+  expectations: QaExpectations,
+): Generator<void, AggregateResult> {
+  const qa = new Map<string, QaFlag[]>();
+  for (const batch of qaBatches(records, STEP_ROWS)) {
+    const flags = qaFlags(
+      batch.map((record): InstanceRow => ({ ...record, path: record.fileId })),
+      expectations,
+    );
+    for (const [key, list] of flags) qa.set(key, list);
+    yield;
+  }
   const instanceFlags = new Map<FileId, string[]>();
   const seriesFlagCodes = new Map<string, string[]>();
   for (const [seriesKey, flags] of qa) {
@@ -66,7 +107,12 @@ export function computeAggregates(
     string,
     PatientRow & { studyKeys: Set<string>; seriesKeys: Set<string> }
   >();
+  let sinceYield = 0;
   for (const record of records) {
+    if (++sinceYield >= STEP_ROWS) {
+      sinceYield = 0;
+      yield;
+    }
     const flags = [
       ...new Set([
         ...(instanceFlags.get(record.fileId) ?? []),
@@ -160,14 +206,23 @@ export function computeAggregates(
   };
 }
 
-/** Reads every instance, recomputes, and writes aggregates and flags back. */
+/**
+ * Reads every instance (in pages), recomputes (in steps), and writes flags (in pages) and the
+ * aggregates back, yielding to the event loop between steps.
+ */
 export async function rebuildAggregates(
   db: CleanroomDb,
   expectations?: QaExpectations,
+  pause: () => Promise<void> = yieldToEventLoop,
 ): Promise<Aggregates> {
-  const records = await db.instances.toArray();
-  const { instanceFlags, ...aggregates } = computeAggregates(records, expectations);
-  await setInstanceFlags(db, records, instanceFlags);
+  const records = await readAllInPages(db.instances, { pause });
+  await pause();
+  const { instanceFlags, ...aggregates } = await computeAggregatesInSteps(
+    records,
+    expectations,
+    pause,
+  );
+  await setInstanceFlags(db, records, instanceFlags, { pause });
   await replaceAggregates(db, aggregates);
   return aggregates;
 }

@@ -1,6 +1,5 @@
 // `cleanroom verify <zip-or-dir>... --report report.json [--recipe r.json]`: the organizer's checks
 // of a received package, with no answer key. Exit 0 when it passes, 1 when it has findings.
-import { openAsBlob } from 'node:fs';
 import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import { CliError, flagString, parseArgs, UsageError } from '../args';
@@ -14,6 +13,7 @@ import {
   type PackageEntry,
   type PackageSource,
 } from '../../core/verify';
+import { openFileSource, type FileHandleSource } from '../../platform/node/file-handle-source';
 
 /** A folder of loose files (an unpacked package, or another tool's output). */
 function folderSource(root: string, files: string[]): PackageSource {
@@ -36,9 +36,12 @@ async function listFiles(dir: string): Promise<string[]> {
     .sort();
 }
 
-/** One source over every argument: zip volumes in the order given, folders as loose files. */
-async function sourceOf(inputs: string[]): Promise<PackageSource> {
-  const zips: Blob[] = [];
+/**
+ * One source over every argument: zip volumes in the order given, folders as loose files. Volumes
+ * are read through file handles (fs.openAsBlob gets sizes past 4 GiB wrong in Node 20); close them.
+ */
+async function sourceOf(inputs: string[]): Promise<PackageSource & { close(): Promise<void> }> {
+  const zips: FileHandleSource[] = [];
   const folders: { root: string; files: string[] }[] = [];
   for (const input of inputs) {
     let info;
@@ -49,9 +52,12 @@ async function sourceOf(inputs: string[]): Promise<PackageSource> {
     }
     if (info.isDirectory()) folders.push({ root: input, files: await listFiles(input) });
     else {
-      const blob = await openAsBlob(input);
-      // zipSource names a volume by its File name when it has one.
-      zips.push(new File([blob], basename(input)));
+      try {
+        // zipSource names a volume by its name in findings.
+        zips.push(await openFileSource(input, basename(input)));
+      } catch (error) {
+        throw new CliError(`cannot open ${input}: ${describeFsError(error)}`);
+      }
     }
   }
   const sources = [
@@ -61,6 +67,9 @@ async function sourceOf(inputs: string[]): Promise<PackageSource> {
   return {
     async *entries() {
       for (const s of sources) yield* s.entries();
+    },
+    close: async () => {
+      await Promise.all(zips.map((z) => z.close()));
     },
   };
 }
@@ -85,12 +94,17 @@ export async function runVerify(argv: string[]): Promise<number> {
     throw new UsageError(`--seed takes a whole number, not "${seedText}"`);
   const source = await sourceOf(args.positionals);
   const progress = createProgress(process.stderr, args.flags.has('quiet'));
-  const report = await verifyPackage(source, {
-    recipe,
-    siteUidRoots: flagString(args, 'site-uid-root')?.split(','),
-    sampleSeed: seed,
-    onProgress: (done, total) => progress.update({ step: 'verify', done, total }),
-  });
+  let report;
+  try {
+    report = await verifyPackage(source, {
+      recipe,
+      siteUidRoots: flagString(args, 'site-uid-root')?.split(','),
+      sampleSeed: seed,
+      onProgress: (done, total) => progress.update({ step: 'verify', done, total }),
+    });
+  } finally {
+    await source.close();
+  }
   const out = flagString(args, 'report')!;
   const html = flagString(args, 'html') ?? out.replace(/\.json$/i, '') + '.html';
   try {

@@ -79,6 +79,16 @@ export interface ManifestVolume {
   entryCount?: number;
 }
 
+/**
+ * A file of the package that is not a DICOM instance (DICOMDIR, labels.csv, the redaction log, a
+ * README or LICENSE), with its checksum. The manifest, recipe.json and values.csv are not listed.
+ */
+export interface ManifestDocument {
+  path: string;
+  size: number;
+  sha256: string;
+}
+
 export interface ManifestInput {
   appVersion: string;
   /** ISO 8601 text chosen by the caller (from the recipe or the run), never the clock, so reruns match. */
@@ -92,6 +102,7 @@ export interface ManifestInput {
   redactionLog?: RedactionLogEntry[];
   uniqueValues?: UniqueValueDump;
   volumes?: ManifestVolume[];
+  documents?: ManifestDocument[];
   files: ManifestFile[];
 }
 
@@ -122,6 +133,7 @@ export interface PackageManifest {
   redactionLog?: RedactionLogEntry[];
   uniqueValues?: UniqueValueDump;
   volumes?: ManifestVolume[];
+  documents?: ManifestDocument[];
   files: ManifestFile[];
 }
 
@@ -222,6 +234,18 @@ export async function buildManifest(input: ManifestInput): Promise<PackageManife
     manifest.redactionLog = sortKeys(input.redactionLog) as RedactionLogEntry[];
   if (input.uniqueValues) manifest.uniqueValues = sortKeys(input.uniqueValues) as UniqueValueDump;
   if (input.volumes) manifest.volumes = input.volumes.map((v) => ({ ...v }));
+  if (input.documents) {
+    for (const d of input.documents) {
+      if (paths.has(d.path))
+        throw new ManifestError('A document has the path of a file listed in the manifest.');
+      paths.add(d.path);
+    }
+    manifest.documents = input.documents.map((d) => ({
+      path: d.path,
+      size: d.size,
+      sha256: d.sha256,
+    }));
+  }
   return manifest;
 }
 

@@ -292,6 +292,11 @@ export interface VolumeOptions extends ZipOptions {
   maxBytes: number;
   /** Volumes are named `${baseName}-001.zip`, `-002.zip`, …; four digits from volume 1000 on. */
   baseName: string;
+  /**
+   * Index of the first volume (default 1). A resumed export starts the planner afresh at the first
+   * unfinished volume: a volume boundary carries no state over, so the split is the same.
+   */
+  firstIndex?: number;
 }
 
 /** Which entries go into one volume, decided from names and sizes only. */
@@ -343,11 +348,17 @@ export class VolumePlanner {
   private local = 0;
   private centralBytes = 0;
   private entries = 0;
+  private readonly firstIndex: number;
 
   constructor(private readonly options: VolumeOptions) {
     if (!(Number.isSafeInteger(options.maxBytes) && options.maxBytes > 0)) {
       throw new ZipWriteError('bad-volume-size', 'maxBytes must be a positive integer.');
     }
+    const first = options.firstIndex ?? 1;
+    if (!(Number.isSafeInteger(first) && first >= 1)) {
+      throw new ZipWriteError('bad-volume-size', 'firstIndex must be an integer from 1.');
+    }
+    this.firstIndex = first;
   }
 
   /** Places the next entry; returns the plan of the volume it went into (opened when it changes). */
@@ -370,9 +381,10 @@ export class VolumePlanner {
       this.entries++;
       return { plan: current, opened: false };
     }
+    const index = this.firstIndex + this.plans.length;
     const plan: VolumePlan = {
-      index: this.plans.length + 1,
-      name: volumeName(this.options.baseName, this.plans.length + 1),
+      index,
+      name: volumeName(this.options.baseName, index),
       firstEntry: this.entries,
       entryCount: 1,
       plannedBytes: 0,

@@ -1,6 +1,12 @@
 // The versioned recipe document an organizer writes once and sends to every site: types, defaults, validation, hash.
 import type { VR } from '../dicom/types';
 import { resolveAttributeName } from './compile-profile';
+import {
+  knownLicence,
+  LICENCE_ID,
+  README_PLACEHOLDERS,
+  readmePlaceholders,
+} from './dataset-licences';
 import { NEVER_SAFE_CREATORS } from './safe-private';
 import type { AllowListExtensions, ProfileOptions } from './types';
 
@@ -57,7 +63,30 @@ export interface Recipe {
     dicomdir?: boolean;
     layout?: 'pseudonym/study/series';
   };
-  dataset?: { licence?: string; readme?: string };
+  dataset?: DatasetSection;
+}
+
+/** The dataset's licence: an SPDX id (the Creative Commons ones are known by name) and, for others, its text. */
+export interface DatasetLicence {
+  id: string;
+  text?: string;
+}
+
+/** What every package says about the dataset: licence, readme, and the figures the organizer expects. */
+export interface DatasetSection {
+  /** A bare string is the form recipes had before licences were objects: read it as the id (or the text). */
+  licence?: DatasetLicence | string;
+  /** README.md template with {{placeholders}} (see README_PLACEHOLDERS in dataset-licences.ts). */
+  readme?: string;
+  /** Counts the organizer asked for, shown beside the actual ones in the dataset report. */
+  expected?: {
+    patients?: number;
+    studies?: number;
+    series?: number;
+    instances?: number;
+    byModality?: Record<string, number>;
+    byLabel?: Record<string, number>;
+  };
 }
 
 export interface RecipeError {
@@ -457,6 +486,64 @@ function checkDeid(c: Checker, v: unknown, path: string): void {
   }
 }
 
+function checkCount(c: Checker, v: unknown, path: string): void {
+  if (v !== undefined && c.integer(v, path) && v < 0) c.fail(path, `must be 0 or more, found ${v}`);
+}
+
+function checkDataset(c: Checker, v: unknown): void {
+  const d = c.object(v, 'dataset', ['licence', 'readme', 'expected']);
+  if (!d) return;
+  if (typeof d.licence === 'string') {
+    c.string(d.licence, 'dataset.licence', { nonEmpty: true });
+  } else if (d.licence !== undefined) {
+    const l = c.object(d.licence, 'dataset.licence', ['id', 'text'], ['id']);
+    if (l && c.string(l.id, 'dataset.licence.id', { nonEmpty: true, max: 64 })) {
+      if (!LICENCE_ID.test(l.id)) {
+        c.fail(
+          'dataset.licence.id',
+          'must be an SPDX identifier such as "CC-BY-4.0" (letters, digits, ".", "-", "+")',
+        );
+      } else if (!knownLicence(l.id) && (typeof l.text !== 'string' || l.text.trim() === '')) {
+        c.fail(
+          'dataset.licence.text',
+          `is required for "${l.id}": Cleanroom knows only the Creative Commons licences (CC0-1.0, CC-BY-4.0, …) by name`,
+        );
+      }
+    }
+    if (l) c.string(l.text, 'dataset.licence.text');
+  }
+  if (c.string(d.readme, 'dataset.readme')) {
+    const allowed: readonly string[] = README_PLACEHOLDERS;
+    for (const name of readmePlaceholders(d.readme)) {
+      if (!allowed.includes(name))
+        c.fail(
+          'dataset.readme',
+          `unknown placeholder {{${name}}}; allowed: ${README_PLACEHOLDERS.join(', ')}`,
+        );
+    }
+  }
+  if (d.expected !== undefined) {
+    const e = c.object(d.expected, 'dataset.expected', [
+      'patients',
+      'studies',
+      'series',
+      'instances',
+      'byModality',
+      'byLabel',
+    ]);
+    if (!e) return;
+    for (const k of ['patients', 'studies', 'series', 'instances'] as const)
+      checkCount(c, e[k], `dataset.expected.${k}`);
+    for (const k of ['byModality', 'byLabel'] as const) {
+      if (e[k] === undefined) continue;
+      const m = c.object(e[k], `dataset.expected.${k}`, Object.keys(e[k] ?? {}));
+      if (m)
+        for (const [name, n] of Object.entries(m))
+          checkCount(c, n, `dataset.expected.${k}.${name}`);
+    }
+  }
+}
+
 /** Checks a parsed recipe document; every error names the key (path) and says what is wrong. */
 export function validateRecipe(json: unknown): RecipeValidation {
   const c = new Checker();
@@ -581,13 +668,7 @@ export function validateRecipe(json: unknown): RecipeValidation {
     }
   }
 
-  if (r.dataset !== undefined) {
-    const d = c.object(r.dataset, 'dataset', ['licence', 'readme']);
-    if (d) {
-      c.string(d.licence, 'dataset.licence');
-      c.string(d.readme, 'dataset.readme');
-    }
-  }
+  if (r.dataset !== undefined) checkDataset(c, r.dataset);
 
   return c.errors.length === 0
     ? { ok: true, recipe: json as Recipe }

@@ -18,6 +18,11 @@ export interface ValueOccurrence {
   isPrivate: boolean;
   /** Written by Cleanroom (pseudonym, keyed hash, shifted date, new UID, dummy value). */
   generated?: boolean;
+  /**
+   * The original text when cleaning masked an identifier in it: only for ranking (whose
+   * identifier it was); the dump never keeps it, so rows, CSV and store hold output values only.
+   */
+  maskedFrom?: string;
 }
 
 export interface DumpRow {
@@ -59,6 +64,7 @@ export class ValueDump {
         pseudonym: context.pseudonym,
         path: o.path,
         generated: o.generated,
+        maskedFrom: o.maskedFrom,
       });
       const entry = this.entries.get(key);
       if (!entry) {

@@ -97,3 +97,20 @@ describe('value dump', () => {
     expect(row.examples).toHaveLength(3);
   });
 });
+
+describe('review ranking of values cleaning masked', () => {
+  it('masked by cleaning: a value whose original held the patient’s name is high, just after a surviving match', () => {
+    const masked = rank('CT chest for ***', 'LO', { maskedFrom: 'CT chest for Quixotehart' });
+    expect(masked).toMatchObject({
+      risk: 'high',
+      score: 1,
+      reason: "matches the patient's name (masked as *** by cleaning)",
+    });
+    const left = rank('Quixotehart ***', 'LO', { maskedFrom: 'Quixotehart MRN-QX-731904' });
+    expect(left.score).toBe(0);
+  });
+  it('masked by cleaning: without the original, the mark alone still ranks high', () => {
+    expect(rank('CT chest for ***', 'LO')).toMatchObject({ risk: 'high', score: 2 });
+    expect(rank('***', 'CS').risk).toBe('low');
+  });
+});

@@ -1,6 +1,7 @@
 // Ranks the values left in de-identified metadata by how likely they are to identify a person,
 // most dangerous first, with a reason a reviewer can read (RSNA process: dump every unique value).
 import type { VR } from '../dicom/types';
+import { SCRUB_MASK } from '../deid/tokens';
 
 export type Risk = 'high' | 'medium' | 'low';
 
@@ -100,7 +101,7 @@ export function findIdentifier(
 
 /**
  * The risk of one distinct value left at one element path.
- * Order (issue "Review gate"): the patient's own identifiers; values that look like names, dates,
+ * Order (issue "Review gate"): the patient's own identifiers (left, then masked by cleaning); values that look like names, dates,
  * phone numbers, addresses or IDs; free text; private data; then coded and numeric values.
  */
 export function rankValue(
@@ -114,6 +115,8 @@ export function rankValue(
     path?: string;
     /** Written by Cleanroom itself (pseudonym, keyed hash, shifted date, new UID, dummy value). */
     generated?: boolean;
+    /** The original text when cleaning masked an identifier in it (never shown, never kept). */
+    maskedFrom?: string;
   },
 ): RankedValue {
   const trimmed = value.trim();
@@ -132,6 +135,22 @@ export function rankValue(
   if (textual) {
     const hit = findIdentifier(trimmed, options.tokens, options.path);
     if (hit) return { risk: 'high', score: 0, reason: `matches the patient's ${hit.kind}` };
+    // Cleaning masked an identifier here: a person typed one into this element, and may have
+    // typed more than the tokens cleaning knows (a nickname, a relative, a room number).
+    if (options.maskedFrom !== undefined) {
+      const was = findIdentifier(options.maskedFrom, options.tokens, options.path);
+      return {
+        risk: 'high',
+        score: 1,
+        reason: `matches the patient's ${was?.kind ?? 'identifier'} (masked as ${SCRUB_MASK} by cleaning)`,
+      };
+    }
+    if (trimmed.includes(SCRUB_MASK))
+      return {
+        risk: 'high',
+        score: 2,
+        reason: `holds ${SCRUB_MASK}, the mark cleaning leaves where it masked an identifier of the patient`,
+      };
     for (const p of PATTERNS)
       if (p.re.test(trimmed)) return { risk: 'high', score: p.score, reason: p.reason };
   }

@@ -13,9 +13,14 @@ export function isPackageDocument(name: string): boolean {
   return PACKAGE_DOCUMENTS.includes(name);
 }
 
+/** The DICOMDIR of a file-set (PS3.10): a directory of the package, not an instance to check. */
+export const DICOMDIR_NAME = 'DICOMDIR';
+
 /** What verification needs of manifest.json: the files and the recipe record. */
 export interface ManifestView {
   files: { path: string; size: number; sha256: string }[];
+  /** Other files the manifest lists with a checksum (DICOMDIR, labels.csv, the redaction log). */
+  documents: { path: string; size: number; sha256: string }[];
   recipe?: { sha256?: string; content?: unknown };
 }
 
@@ -61,7 +66,29 @@ export function viewManifest(json: unknown): ManifestView | string {
     if (!ok) return `manifest.json: file ${i + 1} lacks a path, a size or a 64-digit SHA-256.`;
     files.push({ path: f.path as string, size: f.size as number, sha256: f.sha256 as string });
   }
-  const view: ManifestView = { files };
+  const documents: ManifestView['documents'] = [];
+  if (json.documents !== undefined) {
+    if (!Array.isArray(json.documents))
+      return 'manifest.json has a "documents" that is not a list.';
+    for (const [i, d] of json.documents.entries()) {
+      const ok =
+        isRecord(d) &&
+        typeof d.path === 'string' &&
+        d.path !== '' &&
+        typeof d.size === 'number' &&
+        Number.isSafeInteger(d.size) &&
+        typeof d.sha256 === 'string' &&
+        /^[0-9a-f]{64}$/.test(d.sha256);
+      if (!ok)
+        return `manifest.json: document ${i + 1} lacks a path, a size or a 64-digit SHA-256.`;
+      documents.push({
+        path: d.path as string,
+        size: d.size as number,
+        sha256: d.sha256 as string,
+      });
+    }
+  }
+  const view: ManifestView = { files, documents };
   if (isRecord(json.recipe)) {
     view.recipe = {
       ...(typeof json.recipe.sha256 === 'string' ? { sha256: json.recipe.sha256 } : {}),

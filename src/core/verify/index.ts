@@ -5,9 +5,15 @@ export {
   DEFAULT_SAMPLE_SEED,
   DEFAULT_SAMPLE_SIZE,
 } from './verify-package';
-export { zipSource, blobSource, type PackageEntry, type PackageSource } from './source';
+export {
+  zipSource,
+  blobSource,
+  type PackageEntry,
+  type PackageSource,
+  type ZipVolumeSource,
+} from './source';
 export { reportJson } from './report-json';
-export { replaceCheck, verdictOf } from './verdict';
+export { recordSampleReview, replaceCheck, verdictOf } from './verdict';
 export { reportHtml } from './report-html';
 export { PACKAGE_DOCUMENTS, isPackageDocument } from './documents';
 export { CHECK_TITLES } from './recorder';
@@ -19,6 +25,7 @@ export {
   type CheckStatus,
   type Finding,
   type OcrCandidate,
+  type SampleDecision,
   type Severity,
   type VerifyOptions,
   type VerifyReport,

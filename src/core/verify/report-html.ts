@@ -117,6 +117,26 @@ function pathList(paths: readonly string[], empty: string): string {
   return `<ol>\n${paths.map((p) => `<li class="path">${esc(p)}</li>`).join('\n')}\n</ol>`;
 }
 
+function sampleSection(report: VerifyReport): string {
+  const review = report.sampleReview;
+  if (review === undefined || report.sample.length === 0)
+    return `${pathList(report.sample, 'No image in the package.')}${report.sample.length > 0 ? '\n<p class="muted">Nobody recorded a decision on these images yet.</p>' : ''}`;
+  const byPath = new Map(review.map((d) => [d.path, d]));
+  const rows = report.sample
+    .map((path) => {
+      const d = byPath.get(path);
+      const decision = d ? (d.decision === 'pass' ? 'pass' : 'FAIL') : 'not looked at';
+      return `<tr><td class="path">${esc(path)}</td><td>${esc(decision)}</td><td>${esc(d?.note ?? '')}</td></tr>`;
+    })
+    .join('\n');
+  return `<table>
+<thead><tr><th>Image</th><th>Decision</th><th>Note</th></tr></thead>
+<tbody>
+${rows}
+</tbody>
+</table>`;
+}
+
 function ocrSection(report: VerifyReport): string {
   if (report.ocr.entries.length === 0) return '<p>No image to read.</p>';
   const rows = report.ocr.entries
@@ -191,7 +211,7 @@ ${checksTable(report.checks)}
 ${findingsSection(report.checks)}
 <h2>Visual sample</h2>
 <p class="muted">Images for a person to look at, secondary captures, dose sheets and ultrasound first (seed ${report.sampleSeed}).</p>
-${pathList(report.sample, 'No image in the package.')}
+${sampleSection(report)}
 <h2>OCR queue (not run yet)</h2>
 <p class="muted">Every high-risk image and a random sample of the rest: what the pixel OCR step will read.</p>
 ${ocrSection(report)}

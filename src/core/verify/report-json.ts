@@ -49,6 +49,15 @@ export function reportJson(report: VerifyReport): string {
     checks: report.checks.map(check),
     sampleSeed: report.sampleSeed,
     sample: [...report.sample],
+    ...(report.sampleReview !== undefined
+      ? {
+          sampleReview: report.sampleReview.map((d) => ({
+            path: d.path,
+            decision: d.decision,
+            ...(d.note !== undefined ? { note: d.note } : {}),
+          })),
+        }
+      : {}),
     ocr: { state: report.ocr.state, entries: report.ocr.entries.map(candidate) },
     dumpTotal: report.dumpTotal,
     dump: report.dump.map(row),

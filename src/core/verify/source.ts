@@ -1,5 +1,5 @@
 // Where a package's entries come from: zip volumes, loose Blobs (a picked folder), or anything else listing them.
-import { readZipEntries, ZipReadError } from '../package/read-zip';
+import { readZipEntries, ZipReadError, type ZipSource } from '../package/read-zip';
 
 /** One file of a package. `read()` loads it whole; nothing is read before it is called. */
 export interface PackageEntry {
@@ -23,7 +23,10 @@ export interface PackageSource {
   entries(): AsyncIterable<PackageEntry>;
 }
 
-function volumeLabel(blob: Blob, index: number): string {
+/** A zip volume: a Blob or File, or any ZipSource (a Node file handle), named when it has a name. */
+export type ZipVolumeSource = Blob | (ZipSource & { readonly name?: string });
+
+function volumeLabel(blob: ZipVolumeSource, index: number): string {
   const name = (blob as Blob & { name?: unknown }).name;
   return typeof name === 'string' && name !== '' ? name : `volume ${index + 1}`;
 }
@@ -33,7 +36,7 @@ function volumeLabel(blob: Blob, index: number): string {
  * Memory: one directory slice at a time, and an entry's bytes only while the caller holds them.
  * A volume that is not a readable zip comes out as one entry marked `unreadable`.
  */
-export function zipSource(blobs: Blob[]): PackageSource {
+export function zipSource(blobs: readonly ZipVolumeSource[]): PackageSource {
   return {
     async *entries() {
       for (const [index, blob] of blobs.entries()) {

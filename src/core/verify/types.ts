@@ -67,8 +67,18 @@ export interface OcrCandidate {
   state: 'not run yet';
 }
 
+/** A person's decision on one image of the visual sample. */
+export interface SampleDecision {
+  path: string;
+  decision: 'pass' | 'fail';
+  /** What the person saw (their words; may describe the image, never needed for a pass). */
+  note?: string;
+}
+
 export interface VerifyReport {
   verdict: 'pass' | 'fail';
+  /** Decisions on the visual sample, once a person looked (a 'fail' fails the verdict). */
+  sampleReview?: SampleDecision[];
   checks: CheckResult[];
   /** Every entry of the package (volumes together), documents included. */
   files: number;

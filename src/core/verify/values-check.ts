@@ -9,6 +9,8 @@ const MAX_QUOTE = 200;
 /** The keyed 16-hex-digit value Cleanroom writes for AccessionNumber and StudyID (pseudonyms.ts). */
 const KEYED_IDENTIFIER = /^[0-9A-F]{16}$/;
 const KEYED_PATHS = new Set(['AccessionNumber', 'StudyID']);
+/** What the engine's cleaning (C) writes in place of a masked identifier (review/rank names it). */
+const CLEANING_MASK = '***';
 
 /** Every value of one file, as the app's dump lists it. */
 export function valueOccurrences(
@@ -36,7 +38,11 @@ export function severityOf(row: DumpRow): Severity | undefined {
   if (row.risk !== 'high') return undefined;
   if (KEYED_PATHS.has(row.path) && KEYED_IDENTIFIER.test(row.value)) return undefined;
   // A person-name element that is not the pseudonym fails whatever it looks like.
-  if (row.vr === 'PN' || !row.reason.startsWith('looks like an identifier')) return 'fail';
+  if (row.vr === 'PN') return 'fail';
+  // The mask the site's cleaning left where it removed an identifier: nothing identifying is left,
+  // but an organizer should see where the site's text held one.
+  if (row.reason.startsWith(`holds ${CLEANING_MASK}`)) return 'warn';
+  if (!row.reason.startsWith('looks like an identifier')) return 'fail';
   // A code value ('113100' in a code sequence) is an identifier by design, of a concept, not a person.
   return row.path === 'CodeValue' || row.path.endsWith(' > CodeValue') ? undefined : 'warn';
 }

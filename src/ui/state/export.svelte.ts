@@ -1,10 +1,19 @@
 // The export the Export screen runs: plan, de-identify in the worker pool, stream zip volumes into
 // the folder the user picks, write report.json, and keep the key file's content for "Save key file".
-import { pickDirectory } from '../../platform/browser';
+import { ensurePermission, pickDirectory } from '../../platform/browser';
 import { writeFileAtomically, writeTextFile } from '../../platform/browser/write-output';
 import { offerDownload } from '../../platform/browser/download';
 import { runExport, type ExportProgress, type ExportResult } from '../../pipeline/export';
 import { planExport, selectRows } from '../../pipeline/export-plan';
+import {
+  discardExportJob,
+  endExportJob,
+  exportPlanHash,
+  findResumableExport,
+  saveExportCheckpoint,
+  startExportJob,
+  type ResumableExport,
+} from '../../pipeline/export-job';
 import { buildExportReport, formatExportReport } from '../../pipeline/export-report';
 import { buildKeyFile, encryptKeyFile, type KeyFileContent } from '../../core/package/keyfile';
 import { recipeHash } from '../../core/profile/recipe';
@@ -21,6 +30,8 @@ import {
 import { openExportSources } from './export-sources';
 import { loadRecipe } from './inventory.svelte';
 import { deidWorkers } from './pools';
+import { checkPixelGate } from './pixels.svelte';
+import { readRedactionPlan } from '../../pipeline/pixel-redactions';
 import { readProjectSecret } from './project-secret.svelte';
 
 export type { ExportSummary } from './export-outcome';
@@ -50,6 +61,25 @@ class ExportRunner {
 
   /** Runs from the click on "Choose output folder and export" (the picker needs that click). */
   async run(): Promise<void> {
+    await this.#start(undefined);
+  }
+
+  /**
+   * Runs from the click on "Resume": writes only the volumes the stopped export did not finish,
+   * into the same folder (permission asked again, or the folder picked again), with the same bytes.
+   */
+  async resume(): Promise<void> {
+    const job = await findResumableExport(db);
+    if (job) await this.#start(job);
+  }
+
+  /** Forgets a stopped export (its finished volumes stay in the folder; a new export rewrites them). */
+  async discard(): Promise<void> {
+    const job = await findResumableExport(db);
+    if (job) await discardExportJob(db, job.id);
+  }
+
+  async #start(job: ResumableExport | undefined): Promise<void> {
     if (this.busy) return;
     this.phase = 'preparing';
     this.error = undefined;
@@ -58,7 +88,7 @@ class ExportRunner {
     const controller = new AbortController();
     this.#controller = controller;
     try {
-      await this.#export(controller);
+      await this.#export(controller, job);
     } catch (e) {
       this.phase = 'failed';
       this.error = describeFailure(e);
@@ -73,12 +103,19 @@ class ExportRunner {
     deidWorkers().cancel('export cancelled');
   }
 
-  async #export(controller: AbortController): Promise<void> {
+  async #export(controller: AbortController, job: ResumableExport | undefined): Promise<void> {
     const recipe = await loadRecipe();
     const recipeSha256 = await recipeHash(recipe);
     const rows = selectRows(await db.instances.toArray(), recipe);
     if (rows.length === 0) throw new NothingSelectedError();
-    const output = await pickDirectory('readwrite');
+    const pixels = await checkPixelGate();
+    if (!pixels.open)
+      throw new PreparationError(
+        'Some images still need the Pixels step: ' +
+          `${pixels.toRead} to read and ${pixels.toReview} to review for burned-in text. ` +
+          'Open Pixels, finish them, then export.',
+      );
+    const output = await outputFolder(job);
     if (!output) {
       this.phase = 'idle';
       return;
@@ -103,6 +140,28 @@ class ExportRunner {
       this.phase = 'cancelled';
       return;
     }
+    const planHash = await exportPlanHash({
+      planned: plan.planned,
+      recipeSha256,
+      secret,
+      appVersion: __APP_VERSION__,
+    });
+    if (job) {
+      if (job.planHash !== planHash) throw new PreparationError(RESUME_PLAN_CHANGED);
+      await checkFinishedVolumes(output, job);
+    }
+    const jobId = await startExportJob(db, {
+      planHash,
+      packageName: recipe.package.name,
+      files: plan.planned.length,
+      output,
+      outputName: output.name,
+      ...(job ? { resumeId: job.id } : {}),
+    });
+    const redactions = await readRedactionPlan(
+      db,
+      plan.planned.map((p) => p.file.fileId),
+    );
     const pool = deidWorkers();
     const run = await createRun(db, 'export');
     const started = new Date();
@@ -114,12 +173,15 @@ class ExportRunner {
         planned: plan.planned,
         setup: plan.setup,
         deid: (job) => pool.call('deidentifyFile', [job]),
+        redactionFor: (planned) => redactions.get(planned.file.fileId),
         window: pool.size * 2,
         recipe,
         recipeSha256,
         appVersion: __APP_VERSION__,
         signal: controller.signal,
         writeVolume: (name, chunks) => writeFileAtomically(output, name, chunks),
+        onCheckpoint: (checkpoint) => saveExportCheckpoint(db, jobId, checkpoint),
+        ...(job ? { resume: job.checkpoint } : {}),
         onProgress: (p) => {
           const now = Date.now();
           if (now - last < METER_INTERVAL_MS && p.done < p.total) return;
@@ -129,6 +191,7 @@ class ExportRunner {
       });
     } catch (e) {
       const cancelled = controller.signal.aborted;
+      await endExportJob(db, jobId, cancelled ? 'cancelled' : 'failed');
       await updateRun(db, run.id, {
         state: cancelled ? 'cancelled' : 'failed',
         error: errorName(e),
@@ -152,6 +215,7 @@ class ExportRunner {
       keyFileName,
     });
     await writeTextFile(output, 'report.json', formatExportReport(report));
+    await endExportJob(db, jobId, 'done');
     await updateRun(db, run.id, {
       state: 'done',
       counts: {
@@ -181,3 +245,33 @@ class ExportRunner {
 }
 
 export const exporter = new ExportRunner();
+
+const RESUME_PLAN_CHANGED =
+  'The selection, the recipe or the project secret changed since that export stopped, so it cannot be resumed: the rest would not match the volumes already written. Start the export again.';
+
+/** The folder to write into: a resumed export's own folder (permission asked again) or a new pick. */
+async function outputFolder(
+  job: ResumableExport | undefined,
+): Promise<FileSystemDirectoryHandle | undefined> {
+  if (job?.output && (await ensurePermission(job.output, 'readwrite'))) return job.output;
+  return pickDirectory('readwrite');
+}
+
+/** A resumed export trusts a finished volume only if it is still there with its size. */
+async function checkFinishedVolumes(
+  output: FileSystemDirectoryHandle,
+  job: ResumableExport,
+): Promise<void> {
+  for (const volume of job.checkpoint.volumes) {
+    let size = -1;
+    try {
+      size = (await (await output.getFileHandle(volume.name)).getFile()).size;
+    } catch {
+      // Missing: reported below.
+    }
+    if (size !== volume.bytes)
+      throw new PreparationError(
+        `The finished volume ${volume.name} is missing or changed in “${output.name}”. Choose the folder that holds it, or start the export again.`,
+      );
+  }
+}

@@ -1,5 +1,5 @@
 // Reads the store through Dexie liveQuery into a rune, so a screen shows the store and never a copy.
-import { liveQuery } from 'dexie';
+import Dexie, { liveQuery } from 'dexie';
 
 export interface Live<T> {
   readonly current: T;
@@ -7,26 +7,88 @@ export interface Live<T> {
   readonly error: string | undefined;
 }
 
+export interface LiveOptions {
+  /**
+   * Re-read at most once per this many ms after the store changes (the last change is always read).
+   * For queries that read many rows: a scan commits a batch every few ms, and re-reading on each
+   * one would keep the main thread busy for the whole scan.
+   */
+  throttleMs?: number;
+}
+
 /**
  * Subscribes while the calling component is mounted. `query` must read only the store: reactive
  * state read inside it is not tracked (Dexie calls it asynchronously), so filter in a `$derived`.
  */
-export function live<T>(query: () => Promise<T>, initial: T): Live<T> {
+export function live<T>(query: () => Promise<T>, initial: T, options: LiveOptions = {}): Live<T> {
   const box = $state<{ current: T; error: string | undefined }>({
     current: initial,
     error: undefined,
   });
+  const next = (value: T) => {
+    box.current = value;
+    box.error = undefined;
+  };
+  const fail = (e: unknown) => {
+    box.error = e instanceof Error ? e.name : 'read failed';
+  };
   $effect(() => {
-    const subscription = liveQuery(query).subscribe({
-      next: (value) => {
-        box.current = value;
-        box.error = undefined;
-      },
-      error: (e: unknown) => {
-        box.error = e instanceof Error ? e.name : 'read failed';
-      },
-    });
-    return () => subscription.unsubscribe();
+    if (options.throttleMs === undefined) {
+      const subscription = liveQuery(query).subscribe({ next, error: fail });
+      return () => subscription.unsubscribe();
+    }
+    return throttledQuery(query, options.throttleMs, next, fail);
   });
   return box;
+}
+
+/**
+ * Runs `query` now and again after store changes, at most once per `ms`; a change during a read
+ * schedules one more. Returns the unsubscribe function.
+ */
+export function throttledQuery<T>(
+  query: () => Promise<T>,
+  ms: number,
+  next: (value: T) => void,
+  fail: (e: unknown) => void = () => undefined,
+): () => void {
+  let stopped = false;
+  let running = false;
+  let dirty = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let lastRun = 0;
+  const run = async () => {
+    timer = undefined;
+    if (stopped) return;
+    running = true;
+    dirty = false;
+    lastRun = Date.now();
+    try {
+      const value = await query();
+      if (!stopped) next(value);
+    } catch (e) {
+      if (!stopped) fail(e);
+    } finally {
+      running = false;
+    }
+    if (dirty) schedule();
+  };
+  const schedule = () => {
+    if (stopped) return;
+    if (running) {
+      dirty = true;
+      return;
+    }
+    if (timer !== undefined) return;
+    timer = setTimeout(() => void run(), Math.max(0, lastRun + ms - Date.now()));
+  };
+  // Fired by Dexie after every committed write, from this page, its workers and other tabs.
+  const onChange = () => schedule();
+  Dexie.on.storagemutated.subscribe(onChange);
+  void run();
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+    Dexie.on.storagemutated.unsubscribe(onChange);
+  };
 }

@@ -4,18 +4,15 @@ import type { DumpRow } from '../../core/review/dump';
 import { FREE_TEXT_VRS } from '../../core/review/rank';
 import type { VR } from '../../core/dicom/types';
 import type { Override, Recipe } from '../../core/profile/recipe';
+import type { ReviewDecision } from '../../core/review/decision';
 
-export type ReviewAction = 'accept' | 'replace' | 'blank' | 'remove';
+export type { ReviewAction } from '../../core/review/decision';
 
-/** A reviewer's decision on one value at one element path, or (value undefined) on the whole element. */
-export interface ValueDecision {
-  path: string;
-  /** The exact value as the dump shows it; undefined = every value of the element (accept only). */
-  value?: string;
-  action: ReviewAction;
-  /** With 'replace' only. */
-  replacement?: string;
-}
+/**
+ * A reviewer's decision on one value at one element path, or (value undefined) on the whole
+ * element, with the reviewer's name and the time (core/review/decision.ts).
+ */
+export type ValueDecision = ReviewDecision;
 
 /** Decisions by key (see decisionKey). */
 export type Decisions = ReadonlyMap<string, ValueDecision>;

@@ -1,17 +1,13 @@
 // The dry run the Review screen starts: plan the current selection, de-identify it in workers
 // writing nothing, gather every value left, keep the list in settings. Progress and cancel.
-import { importSecret } from '../../core/deid/keyed-hash';
 import { runDryRun } from '../../pipeline/dump';
-import { rowIdentifierTokens } from '../../pipeline/identifiers';
-import { planEntries, planPatients } from '../../pipeline/plan';
-import { assignedPseudonyms } from '../../store';
-import { db } from './db';
-import { loadRecipe } from './inventory.svelte';
 import { deidWorkers } from './pools';
-import { runFilesOf, selectedInstances, SelectionProblem } from './review-files';
+import { SelectionProblem } from './review-files';
+import { planReview } from './review-plan';
+import { reviewBasisKey } from './review-gate-rule';
 import {
   countByReason,
-  projectSecretBytes,
+  loadDecisions,
   recipeKeyOf,
   saveDump,
   SecretLockedError,
@@ -50,21 +46,7 @@ class DryRunner {
     this.etaSeconds = undefined;
     const pool = deidWorkers();
     try {
-      const recipe = await loadRecipe();
-      const rows = await selectedInstances(recipe);
-      if (rows.length === 0)
-        throw new SelectionProblem('Nothing is selected. Choose series in the Inventory first.');
-      const files = await runFilesOf(rows);
-      const secret = await projectSecretBytes();
-      const key = await importSecret(secret);
-      const patients = await planPatients(
-        rows,
-        rowIdentifierTokens,
-        recipe,
-        key,
-        await assignedPseudonyms(db),
-      );
-      const planned = planEntries(files, patients);
+      const { recipe, planned, setup } = await planReview(`review-${crypto.randomUUID()}`);
       if (abort.signal.aborted) return this.#stopped();
       this.phase = 'running';
       this.total = planned.length;
@@ -72,13 +54,7 @@ class DryRunner {
       let shown = 0;
       const result = await runDryRun({
         planned,
-        setup: {
-          id: `review-${crypto.randomUUID()}`,
-          options: recipe.deid.options,
-          allowList: recipe.deid.allowList,
-          overrides: recipe.deid.overrides,
-          secret: secret.slice().buffer,
-        },
+        setup,
         deid: (job) => pool.call('deidentifyFile', [job]),
         window: pool.size * 2,
         signal: abort.signal,
@@ -101,6 +77,7 @@ class DryRunner {
         files: planned.length,
         failures: countByReason(result.failures),
         recipeKey: recipeKeyOf(recipe),
+        basisKey: reviewBasisKey(recipe, await loadDecisions()),
         rows: result.rows,
       };
       await saveDump(dump);

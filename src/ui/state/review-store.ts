@@ -20,6 +20,8 @@ export interface StoredDump {
   failures: { reason: string; count: number }[];
   /** What the run depended on (selection and de-identification part of the recipe), to tell a stale list. */
   recipeKey: string;
+  /** review-gate.ts reviewBasisKey at the run: the same key, without the review's own decisions. */
+  basisKey?: string;
   rows: DumpRow[];
 }
 
@@ -46,15 +48,31 @@ export function recipeKeyOf(recipe: Recipe): string {
   return canonicalRecipeJson({ selection: recipe.selection, deid: recipe.deid });
 }
 
+/** The last text parsed: the gate reads the list after every decision, and 50,000 rows take a while to parse. */
+let parsedDump: { text: string; dump: StoredDump | undefined } | undefined;
+
 export async function loadDump(): Promise<StoredDump | undefined> {
   const text = await readText(REVIEW_DUMP_KEY);
   if (text === undefined) return undefined;
+  if (parsedDump?.text === text) return parsedDump.dump;
+  let dump: StoredDump | undefined;
   try {
     const parsed = JSON.parse(text) as StoredDump;
-    return parsed.version === 1 && Array.isArray(parsed.rows) ? parsed : undefined;
+    dump = parsed.version === 1 && Array.isArray(parsed.rows) ? parsed : undefined;
   } catch {
-    return undefined;
+    dump = undefined;
   }
+  parsedDump = { text, dump };
+  return dump;
+}
+
+/** The name the reviewer typed (settings 'reviewerName'); it goes with each decision. */
+export async function loadReviewerName(): Promise<string> {
+  return (await getSetting(db, 'reviewerName')) ?? '';
+}
+
+export async function saveReviewerName(name: string): Promise<void> {
+  await setSetting(db, 'reviewerName', name);
 }
 
 export async function saveDump(dump: StoredDump): Promise<void> {

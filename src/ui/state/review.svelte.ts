@@ -6,8 +6,10 @@ import { DecisionBook, decisionKey, orderByElement, type ValueDecision } from '.
 import {
   loadDecisions,
   loadDump,
+  loadReviewerName,
   recipeKeyOf,
   saveDecisions,
+  saveReviewerName,
   type StoredDump,
 } from './review-store';
 
@@ -23,12 +25,21 @@ class ReviewState {
   loaded = $state(false);
   /** A failed save, in plain words. */
   error = $state<string | undefined>();
+  /** The reviewer's name: every decision records it, and the package report names it. */
+  reviewer = $state('');
+  /** Set when a decision was asked for before a name was typed (the screen focuses the name box). */
+  needsName = $state(false);
   #writes: Promise<void> = Promise.resolve();
 
   /** Reads the stored list and decisions (each visit: another tab may have changed them). */
   async load(): Promise<void> {
-    const [dump, decisions] = await Promise.all([loadDump(), loadDecisions()]);
+    const [dump, decisions, reviewer] = await Promise.all([
+      loadDump(),
+      loadDecisions(),
+      loadReviewerName(),
+    ]);
     this.dump = dump;
+    this.reviewer = reviewer;
     this.decisions = new Map(decisions.map((d) => [decisionKey(d.path, d.value), d]));
     this.loaded = true;
     await this.checkStale();
@@ -45,11 +56,32 @@ class ReviewState {
     this.stale = dump !== undefined && dump.recipeKey !== recipeKeyOf(await loadRecipe());
   }
 
-  /** Records decisions (a value's or a whole element's), replacing earlier ones on the same key. */
-  decide(list: readonly ValueDecision[]): void {
+  /** Keeps the reviewer's name (typed on the screen) for the next decisions and the report. */
+  setReviewer(name: string): void {
+    this.reviewer = name;
+    if (name.trim()) this.needsName = false;
+    this.#writes = this.#writes
+      .then(() => saveReviewerName(name.trim()))
+      .catch(() => {
+        this.error = 'Your name could not be saved.';
+      });
+  }
+
+  /**
+   * Records decisions (a value's or a whole element's), replacing earlier ones on the same key,
+   * each with the reviewer's name and the time. Without a name nothing is recorded.
+   */
+  decide(list: readonly ValueDecision[]): boolean {
+    const reviewer = this.reviewer.trim();
+    if (!reviewer) {
+      this.needsName = true;
+      return false;
+    }
+    const decidedAt = Date.now();
     this.#change((next) => {
-      for (const d of list) next.set(decisionKey(d.path, d.value), d);
+      for (const d of list) next.set(decisionKey(d.path, d.value), { ...d, reviewer, decidedAt });
     });
+    return true;
   }
 
   /** Forgets the decision on a value (or, with no value, on the whole element). */

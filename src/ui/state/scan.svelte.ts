@@ -4,7 +4,11 @@ import { addRoot, listRoots } from '../../store';
 import { startScan, type ScanHandle, type ScanSourceItem } from '../../pipeline/scan';
 import { IDENTIFIER_PATHS } from '../../pipeline/identifiers';
 import type { ScanProgress } from '../../pipeline/scan-progress';
+import { expectationsOf } from '../../pipeline/selection';
+import { isIndexedColumn } from '../../core/inventory/columns';
+import { parseRule, rulePaths } from '../../core/inventory/rules';
 import { db } from './db';
+import { columns, loadRecipe } from './inventory.svelte';
 import { scanWorkers } from './pools';
 import { navigation } from './steps.svelte';
 
@@ -59,13 +63,24 @@ class ScanRunner {
         return;
       }
       const rootId = await rootFor(request);
+      const recipe = await loadRecipe();
+      const rule = parseRule(recipe.selection.rule ?? '');
+      // Besides the identifiers cleaning needs (as in the CLI): what the recipe's rule reads and the
+      // columns chosen in the Inventory that are not inventory columns already.
+      const extraPaths = [
+        ...new Set([
+          ...IDENTIFIER_PATHS,
+          ...(rule.ok ? rulePaths(rule.rule) : []),
+          ...columns.list.filter((c) => !isIndexedColumn(c)),
+        ]),
+      ];
       this.#handle = startScan({
         db,
         rootId,
         source: request.walk(),
         pool: scanWorkers(),
-        // The patient's identifiers beyond the inventory columns, which cleaning needs (as in the CLI).
-        extraPaths: IDENTIFIER_PATHS,
+        extraPaths,
+        expectations: expectationsOf(recipe),
         onProgress: (progress) => {
           this.progress = progress;
           this.phase = progress.phase;

@@ -1,14 +1,21 @@
-// The inventory grouped by series, with what the selection takes: pipeline/selection decides per
-// instance (the rule at its level, then decisions made by hand), exactly as the export will.
-import { seriesKeyOf, type SeriesKey } from '../../core/inventory';
-import { compileSelection } from '../../pipeline/selection';
+// The inventory as the screen shows it: rows grouped by series once per read, then decided with the
+// recipe's selection (the rule at its level, then decisions made by hand), exactly as the export.
+import type { SeriesKey } from '../../core/inventory';
+import { decideRows, type RowDecisions, type SelectionLevel } from '../../core/inventory/decide';
 import type { Decision, FileId, InstanceRecord } from '../../store';
+
+/** One series: the indices of its rows in the inventory (grouped once per read of the store). */
+export interface SeriesGroup {
+  key: SeriesKey;
+  indices: Uint32Array;
+}
 
 /** How one series stands: what the rule says, what the user said, and the outcome. */
 export interface SeriesSelection {
   key: SeriesKey;
   /** The first instance seen: the series-level columns (Modality, SeriesDescription, ...) come from it. */
   first: InstanceRecord;
+  indices: Uint32Array;
   fileIds: FileId[];
   instanceCount: number;
   bytes: number;
@@ -34,70 +41,91 @@ export interface SelectionTotals {
 }
 
 export interface InventorySelection {
-  series: Map<SeriesKey, SeriesSelection>;
+  decisions: RowDecisions;
+  series: SeriesSelection[];
   /** What the selection takes, counted over the instances it takes. */
   totals: SelectionTotals;
+  /** Series the rule matches. */
+  matched: number;
+}
+
+/** Groups rows by their stored series key, in order of first appearance. */
+export function groupBySeries(rows: readonly InstanceRecord[]): SeriesGroup[] {
+  const lists = new Map<SeriesKey, number[]>();
+  for (let i = 0; i < rows.length; i++) {
+    const key = rows[i].seriesKey;
+    const list = lists.get(key);
+    if (list) list.push(i);
+    else lists.set(key, [i]);
+  }
+  return [...lists].map(([key, list]) => ({ key, indices: Uint32Array.from(list) }));
 }
 
 /**
- * Groups instances by series and decides each instance with the recipe's selection semantics.
- * A rule that does not parse selects nothing: the caller shows the parse error instead.
+ * Decides every row and sums per series. A rule that does not parse selects nothing but what was
+ * included by hand: the caller shows the parse error instead.
  */
-export function decideSeries(
-  instances: readonly InstanceRecord[],
+export function decideInventory(
+  rows: readonly InstanceRecord[],
+  groups: readonly SeriesGroup[],
   ruleText: string,
+  level: SelectionLevel = 'series',
 ): InventorySelection {
-  const compiled = compileSelection(instances, { rule: ruleText, level: 'series' });
-  const selected = compiled.ok ? compiled.selected : () => false;
-  const series = new Map<SeriesKey, SeriesSelection>();
+  const decisions = decideRows(rows, ruleText, level, {
+    series: (i) => rows[i].seriesKey,
+    study: (i) => rows[i].studyKey,
+  });
+  const { matches, selected } = decisions;
   const studies = new Set<string>();
   const patients = new Set<string>();
   const totals: SelectionTotals = { series: 0, instances: 0, bytes: 0, studies: 0, patients: 0 };
-  for (const row of instances) {
-    const key = seriesKeyOf(row);
-    let entry = series.get(key);
-    if (!entry) {
-      entry = {
-        key,
-        first: row,
-        fileIds: [],
-        instanceCount: 0,
-        bytes: 0,
-        flags: [],
-        sliceThickness: undefined,
-        matchesRule: selected({ ...row, decision: undefined }),
-        decision: row.decision,
-        selectedCount: 0,
-        selected: false,
-      };
-      series.set(key, entry);
+  let matched = 0;
+  const series = groups.map((group): SeriesSelection => {
+    const first = rows[group.indices[0]];
+    const entry: SeriesSelection = {
+      key: group.key,
+      first,
+      indices: group.indices,
+      fileIds: [],
+      instanceCount: group.indices.length,
+      bytes: 0,
+      flags: [],
+      sliceThickness: undefined,
+      matchesRule: false,
+      decision: first.decision,
+      selectedCount: 0,
+      selected: false,
+    };
+    const flags = new Set<string>();
+    for (const i of group.indices) {
+      const row = rows[i];
+      entry.fileIds.push(row.fileId);
+      entry.bytes += row.fileSize;
+      if (entry.decision !== row.decision) entry.decision = 'mixed';
+      for (const flag of row.flags) flags.add(flag);
+      const t = row.SliceThickness;
+      if (t !== undefined) {
+        const [lo, hi] = entry.sliceThickness ?? [t, t];
+        entry.sliceThickness = [Math.min(lo, t), Math.max(hi, t)];
+      }
+      if (matches[i] === 1) entry.matchesRule = true;
+      if (selected[i] === 1) {
+        entry.selectedCount++;
+        totals.instances++;
+        totals.bytes += row.fileSize;
+        studies.add(row.studyKey);
+        patients.add(row.PatientID ?? '');
+      }
     }
-    entry.fileIds.push(row.fileId);
-    entry.instanceCount++;
-    entry.bytes += row.fileSize;
-    if (entry.decision !== row.decision) entry.decision = 'mixed';
-    for (const flag of row.flags) if (!entry.flags.includes(flag)) entry.flags.push(flag);
-    const t = row.SliceThickness;
-    if (t !== undefined) {
-      const [lo, hi] = entry.sliceThickness ?? [t, t];
-      entry.sliceThickness = [Math.min(lo, t), Math.max(hi, t)];
-    }
-    if (selected(row)) {
-      entry.selectedCount++;
-      totals.instances++;
-      totals.bytes += row.fileSize;
-      studies.add(row.studyKey);
-      patients.add(row.PatientID ?? '');
-    }
-  }
-  for (const entry of series.values()) {
-    entry.flags.sort();
+    entry.flags = [...flags].sort();
     entry.selected = entry.selectedCount > 0;
     if (entry.selected) totals.series++;
-  }
+    if (entry.matchesRule) matched++;
+    return entry;
+  });
   totals.studies = studies.size;
   totals.patients = patients.size;
-  return { series, totals };
+  return { decisions, series, totals, matched };
 }
 
 /** Instance counts per Modality (absent Modality counts under '—'), largest first. */
@@ -108,4 +136,13 @@ export function countByModality(instances: readonly InstanceRecord[]): [string, 
     counts.set(modality, (counts.get(modality) ?? 0) + 1);
   }
   return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+}
+
+/** decideInventory at series level, keyed by series (for callers that look series up by key). */
+export function decideSeries(
+  instances: readonly InstanceRecord[],
+  ruleText: string,
+): { series: Map<SeriesKey, SeriesSelection>; totals: SelectionTotals } {
+  const decided = decideInventory(instances, groupBySeries(instances), ruleText);
+  return { series: new Map(decided.series.map((s) => [s.key, s])), totals: decided.totals };
 }

@@ -7,6 +7,7 @@ export const STEPS = [
   { id: 'pixels', label: 'Pixels' },
   { id: 'export', label: 'Export' },
   { id: 'verify', label: 'Verify' },
+  { id: 'report', label: 'Report' },
 ] as const;
 
 export type StepId = (typeof STEPS)[number]['id'];
@@ -33,6 +34,7 @@ class Navigation {
     pixels: false,
     export: false,
     verify: false,
+    report: false,
   });
 
   constructor() {

@@ -19,6 +19,8 @@ const MAX_EDGE = 160;
 /** Gaps closed between stroke cells: letter and word gaps along a line (cells), line gaps (cells). */
 const JOIN_X = 3;
 const JOIN_Y = 2;
+/** Tuning knobs (benchmarks). */
+export const TUNE = { factor: 4, neighbours: true, q: 0.75, qf: 0 };
 
 /**
  * Blobs of text strokes inside `regions` (the prefilter's block-aligned regions, padded by a
@@ -73,7 +75,7 @@ export function findTextBlobs(image: Gray8, regions: readonly Box[]): TextBlob[]
         for (let dx = -1; dx <= 1; dx++) {
           const x = tx + dx;
           const y = ty + dy;
-          if (x >= 0 && y >= 0 && x < tw && y < th) t = Math.max(t, own[y * tw + x]);
+          if (x >= 0 && y >= 0 && x < tw && y < th && (TUNE.neighbours || (dx === 0 && dy === 0))) t = Math.max(t, own[y * tw + x]);
         }
       const x0 = tx * TILE;
       const y0 = ty * TILE;
@@ -117,12 +119,17 @@ function tileThreshold(g: Gray8, x0: number, y0: number): number {
     }
   if (n < 16) return MIN_EDGE;
   let seen = 0;
-  let median = 0;
-  for (; median < 255; median++) {
-    seen += hist[median];
-    if (seen * 2 >= n) break;
+  let median = -1;
+  let upper = -1;
+  for (let v = 0; v < 256; v++) {
+    seen += hist[v];
+    if (median < 0 && seen * 2 >= n) median = v;
+    if (upper < 0 && seen >= n * TUNE.q) {
+      upper = v;
+      break;
+    }
   }
-  return Math.min(MAX_EDGE, Math.max(MIN_EDGE, 4 * median));
+  return Math.min(MAX_EDGE, Math.max(MIN_EDGE, TUNE.factor * median, TUNE.qf * upper));
 }
 
 /** Strong steps to the right and below, counted per 4×4 cell, in [x0, x1) × [y0, y1). */
