@@ -5,7 +5,7 @@ import { readDicomFile } from '../src/core/dicom/read';
 import { writeDicomFile } from '../src/core/dicom/write';
 import { DicomReadError } from '../src/core/dicom/types';
 import { PixelError } from '../src/core/pixels/decode';
-import { deidentify, type Override } from '../src/core/deid/apply';
+import { DeidError, deidentify, type Override } from '../src/core/deid/apply';
 import { importSecret } from '../src/core/deid/keyed-hash';
 import type { UidCache } from '../src/core/deid/uids';
 import { compileProfile } from '../src/core/profile/compile-profile';
@@ -200,6 +200,8 @@ async function processFile(job: DeidJob): Promise<DeidJobResult> {
     };
   } catch (error) {
     if (error instanceof DicomReadError)
+      return { fileId, ok: false, code: error.code, reason: error.message };
+    if (error instanceof DeidError)
       return { fileId, ok: false, code: error.code, reason: error.message };
     if (error instanceof PixelError)
       return {

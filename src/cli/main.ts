@@ -14,8 +14,11 @@ Usage:
   cleanroom dump <input-dir> --out values.csv [--recipe recipe.json] [--json]
       Every unique value left after de-identification, ranked by risk, without writing DICOM.
   cleanroom export <input-dir> --out <dir> [--recipe recipe.json] [--secret-file f]
-                   [--key-out <dir>] [--volume-size 2GiB] [--workers N] [--json]
-      Writes the package zip(s) and the report into <dir>, the key file into --key-out.
+                   [--key-out <dir>] [--volume-size 2GiB] [--labels labels.csv]
+                   [--site NAME] [--workers N] [--json]
+      Finds and redacts burned-in text as the recipe says, writes the package zip(s) (with the
+      dataset report, licence, readme, labels and split) and the report into <dir>, the key file
+      into --key-out.
   cleanroom verify <zip-or-dir>... --report report.json [--recipe recipe.json] [--json]
       Checks a received package; exit 0 when it passes, 1 when it has findings.
 

@@ -11,6 +11,7 @@ import { addRoot } from '../store/roots';
 import { startScan } from '../pipeline/scan';
 import { createNodePool } from '../../workers/node-pool';
 import type { ScanWorkerApi } from '../../workers/scan-api';
+import type { PixelsWorkerApi } from '../../workers/pixels-api';
 import type { DeidWorkerApi } from '../../workers/deid-api';
 import type { Pool } from '../../workers/pool';
 import type { InstanceRecord, FileRow } from '../store/types';
@@ -104,6 +105,10 @@ const workerUrl = (name: string): URL => new URL(`./${name}.node-worker.mjs`, im
 
 export function scanPool(size: number): Pool<ScanWorkerApi> {
   return createNodePool<ScanWorkerApi>(workerUrl('scan'), { size, idleTimeoutMs: 0 });
+}
+
+export function pixelsPool(size: number): Pool<PixelsWorkerApi> {
+  return createNodePool<PixelsWorkerApi>(workerUrl('pixels'), { size, idleTimeoutMs: 0 });
 }
 
 export function deidPool(size: number): Pool<DeidWorkerApi> {

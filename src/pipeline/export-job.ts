@@ -81,7 +81,14 @@ export async function startExportJob(
       ...(init.outputName ? { outputName: init.outputName } : {}),
     },
   };
-  await db.exportJobs.put(row);
+  try {
+    await db.exportJobs.put(row);
+  } catch (error) {
+    // A folder handle that cannot be stored (a wrapped or foreign object): Resume asks for the folder.
+    if (!(error instanceof Error && error.name === 'DataCloneError')) throw error;
+    delete row.detail!.output;
+    await db.exportJobs.put(row);
+  }
   return row.id;
 }
 

@@ -94,6 +94,8 @@ export interface ExportCheckpoint {
   uids: [string, string][];
   redactions: RedactionLogRow[];
   progress: { done: number; failed: number; bytesIn: number; bytesOut: number };
+  /** What the caller's onFileWritten kept (e.g. the dataset report's rows), plain data. */
+  extras?: unknown;
 }
 
 export interface ExportOptions {
@@ -115,6 +117,8 @@ export interface ExportOptions {
   onCheckpoint?(checkpoint: ExportCheckpoint): Promise<void>;
   /** Resume from this checkpoint: its volumes are not written again. */
   resume?: ExportCheckpoint;
+  /** Sees each written DICOM file once (e.g. to build the dataset report); awaited. */
+  onFileWritten?(path: string, bytes: Uint8Array): Promise<void> | void;
   /** The approved burned-in text boxes of a file (from the Pixels step); undefined = none. */
   redactionFor?: DeidRunOptions['redactionFor'];
 }
@@ -355,6 +359,7 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
         ...(volume ? { volume } : {}),
       });
       progress.bytesOut += output.bytes.byteLength;
+      await options.onFileWritten?.(path, output.bytes);
       options.onProgress?.(progress);
       yield { name: path, data: output.bytes, crc32: output.crc32 };
     }

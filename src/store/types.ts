@@ -149,6 +149,10 @@ export interface Settings {
   reviewDump: string;
   /** The reviewer's decisions on values as JSON text. */
   reviewDecisions: string;
+  /** The site's labels CSV (keyed by original identifiers: it stays here; the package gets a relabelled copy). */
+  labelsCsv: string;
+  /** The site's name for the dataset report and readme (no patient data). */
+  siteName: string;
 }
 
 export interface SettingRow<K extends keyof Settings = keyof Settings> {

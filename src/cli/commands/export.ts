@@ -1,5 +1,6 @@
 // `cleanroom export <input-dir> --out <dir> [--recipe r.json] [--secret-file f] [--key-out <dir>]
-// [--volume-size 2GiB]`: the package zip(s) and a report into <dir>, the key file elsewhere.
+// [--volume-size 2GiB] [--labels labels.csv] [--site NAME]`: the package zip(s) and a report into
+// <dir>, the key file elsewhere; burned-in text is found and redacted as the recipe says.
 import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join, relative, resolve, isAbsolute } from 'node:path';
@@ -9,6 +10,8 @@ import { createProgress } from '../progress';
 import { describeFsError, loadRecipe, loadSecret, requireDirectory } from '../session';
 import { withDeidRun } from '../plan-run';
 import { workerCount } from '../workers';
+import { runPixelStep } from '../pixel-step';
+import { createPackageExtras } from '../../pipeline/package-extras';
 import { runExport as exportPackage } from '../../pipeline/export';
 import { bytesToHex } from '../../pipeline/export-plan';
 import { parseVolumeSize } from '../../core/profile/recipe';
@@ -47,6 +50,8 @@ export async function runExport(argv: string[]): Promise<number> {
     'key-passphrase-file': { value: true },
     'volume-size': { value: true },
     workers: { value: true },
+    labels: { value: true },
+    site: { value: true },
     json: { value: false },
     quiet: { value: false },
   });
@@ -81,6 +86,16 @@ export async function runExport(argv: string[]): Promise<number> {
       );
     }
   }
+  const labelsPath = flagString(args, 'labels');
+  let labelsCsv: string | undefined;
+  if (labelsPath !== undefined) {
+    try {
+      labelsCsv = await readFile(labelsPath, 'utf8');
+    } catch (error) {
+      throw new CliError(`cannot read the labels file ${labelsPath}: ${describeFsError(error)}`);
+    }
+  }
+  const site = flagString(args, 'site');
   const { secret, created } = await loadSecret(flagString(args, 'secret-file'));
   try {
     await mkdir(out, { recursive: true });
@@ -93,24 +108,38 @@ export async function runExport(argv: string[]): Promise<number> {
   const started = new Date();
   let run;
   try {
-    run = await withDeidRun(input, { recipe, secret, workers, progress }, async (r) => ({
-      planned: r.planned,
-      rejected: r.scanned.rejected,
-      result: await exportPackage({
-        ...r,
+    run = await withDeidRun(input, { recipe, secret, workers, progress }, async (r) => {
+      const pixels = await runPixelStep(r.scanned, r.planned, recipe, workers, progress);
+      const extras = createPackageExtras({
         recipe,
-        recipeSha256: sha256,
-        appVersion: __APP_VERSION__,
-        writeVolume: (name, chunks) => writeVolumeFile(join(out, name), chunks),
-        onProgress: (p) =>
-          progress.update({
-            step: `export ${p.volume}`,
-            done: p.done,
-            total: p.total,
-            bytes: p.bytesIn,
-          }),
-      }),
-    }));
+        ...(labelsCsv !== undefined ? { labelsCsv } : {}),
+        ...(site ? { site } : {}),
+        date: started.toISOString().slice(0, 10),
+      });
+      return {
+        planned: r.planned,
+        rejected: r.scanned.rejected,
+        pixels,
+        extras,
+        result: await exportPackage({
+          ...r,
+          redactionFor: (p) => pixels.redactions.get(p.file.fileId),
+          onFileWritten: (path, bytes) => extras.onFileWritten(path, bytes),
+          extraFiles: (facts) => extras.extraFiles(facts),
+          recipe,
+          recipeSha256: sha256,
+          appVersion: __APP_VERSION__,
+          writeVolume: (name, chunks) => writeVolumeFile(join(out, name), chunks),
+          onProgress: (p) =>
+            progress.update({
+              step: `export ${p.volume}`,
+              done: p.done,
+              total: p.total,
+              bytes: p.bytesIn,
+            }),
+        }),
+      };
+    });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException)?.code;
     if (code === 'ENOSPC' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
@@ -120,7 +149,7 @@ export async function runExport(argv: string[]): Promise<number> {
     }
     throw error;
   }
-  const { planned, rejected, result } = run;
+  const { planned, rejected, result, pixels, extras } = run;
 
   // The key file and everything that names original files stay at the site, in --key-out.
   const keyName = `${recipe.package.name}-key.zip`;
@@ -168,6 +197,18 @@ export async function runExport(argv: string[]): Promise<number> {
       distinctValues: result.dump.length,
       ...counts,
     },
+    pixels: pixels.summary
+      ? {
+          mode: recipe.pixels?.mode ?? 'redact-all-text-in-high-risk',
+          imagesRead: pixels.summary.read,
+          imagesWithText: pixels.summary.found,
+          imagesFailed: pixels.summary.failed,
+          imagesRedacted: result.manifest.files.length > 0 ? pixels.redactions.size : 0,
+          reviewedByPerson: false,
+          note: 'No person looked at the images on the command line: every box found was redacted, and BurnedInAnnotation stays YES. Look at redaction-log.csv and a sample of images before you send the package.',
+        }
+      : { mode: 'off' },
+    dataset: extras.notes,
     warnings: result.warnings,
     keyFile: `${basename(keyPath)} (kept apart from the package)`,
   };

@@ -87,6 +87,8 @@ export interface DatasetSection {
     byModality?: Record<string, number>;
     byLabel?: Record<string, number>;
   };
+  /** A patient-level train/validation/test split written into the package as split.csv. */
+  split?: { train: number; validation: number; test: number; seed?: number };
 }
 
 export interface RecipeError {
@@ -491,7 +493,7 @@ function checkCount(c: Checker, v: unknown, path: string): void {
 }
 
 function checkDataset(c: Checker, v: unknown): void {
-  const d = c.object(v, 'dataset', ['licence', 'readme', 'expected']);
+  const d = c.object(v, 'dataset', ['licence', 'readme', 'expected', 'split']);
   if (!d) return;
   if (typeof d.licence === 'string') {
     c.string(d.licence, 'dataset.licence', { nonEmpty: true });
@@ -520,6 +522,26 @@ function checkDataset(c: Checker, v: unknown): void {
           'dataset.readme',
           `unknown placeholder {{${name}}}; allowed: ${README_PLACEHOLDERS.join(', ')}`,
         );
+    }
+  }
+  if (d.split !== undefined) {
+    const sp = c.object(
+      d.split,
+      'dataset.split',
+      ['train', 'validation', 'test', 'seed'],
+      ['train', 'validation', 'test'],
+    );
+    if (sp) {
+      let total = 0;
+      for (const k of ['train', 'validation', 'test'] as const) {
+        const n = sp[k];
+        if (typeof n !== 'number' || !Number.isFinite(n) || n < 0)
+          c.fail(`dataset.split.${k}`, 'must be a share of patients, 0 or more (e.g. 0.7)');
+        else total += n;
+      }
+      if (total <= 0) c.fail('dataset.split', 'the three shares must add up to more than 0');
+      if (sp.seed !== undefined && !Number.isInteger(sp.seed))
+        c.fail('dataset.split.seed', 'must be a whole number');
     }
   }
   if (d.expected !== undefined) {

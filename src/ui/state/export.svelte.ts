@@ -17,7 +17,7 @@ import {
 import { buildExportReport, formatExportReport } from '../../pipeline/export-report';
 import { buildKeyFile, encryptKeyFile, type KeyFileContent } from '../../core/package/keyfile';
 import { recipeHash } from '../../core/profile/recipe';
-import { createRun, updateRun } from '../../store';
+import { createRun, getSetting, updateRun } from '../../store';
 import { db } from './db';
 import {
   describeFailure,
@@ -31,6 +31,8 @@ import { openExportSources } from './export-sources';
 import { loadRecipe } from './inventory.svelte';
 import { deidWorkers } from './pools';
 import { checkPixelGate } from './pixels.svelte';
+import { readReviewPackageFiles } from './review-gate';
+import { createPackageExtras, type PackageExtrasState } from '../../pipeline/package-extras';
 import { readRedactionPlan } from '../../pipeline/pixel-redactions';
 import { readProjectSecret } from './project-secret.svelte';
 
@@ -162,6 +164,21 @@ class ExportRunner {
       db,
       plan.planned.map((p) => p.file.fileId),
     );
+    const [labelsCsv, siteName, review] = await Promise.all([
+      getSetting(db, 'labelsCsv'),
+      getSetting(db, 'siteName'),
+      readReviewPackageFiles(recipe),
+    ]);
+    const extras = createPackageExtras(
+      {
+        recipe,
+        ...(labelsCsv ? { labelsCsv } : {}),
+        ...(siteName ? { site: siteName } : {}),
+        date: new Date().toISOString().slice(0, 10),
+        ...(review ? { review: { json: review.json, csv: review.csv } } : {}),
+      },
+      job?.checkpoint.extras as PackageExtrasState | undefined,
+    );
     const pool = deidWorkers();
     const run = await createRun(db, 'export');
     const started = new Date();
@@ -180,7 +197,10 @@ class ExportRunner {
         appVersion: __APP_VERSION__,
         signal: controller.signal,
         writeVolume: (name, chunks) => writeFileAtomically(output, name, chunks),
-        onCheckpoint: (checkpoint) => saveExportCheckpoint(db, jobId, checkpoint),
+        onCheckpoint: (checkpoint) =>
+          saveExportCheckpoint(db, jobId, { ...checkpoint, extras: extras.state() }),
+        onFileWritten: (path, bytes) => extras.onFileWritten(path, bytes),
+        extraFiles: (facts) => extras.extraFiles(facts),
         ...(job ? { resume: job.checkpoint } : {}),
         onProgress: (p) => {
           const now = Date.now();

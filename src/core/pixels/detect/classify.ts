@@ -134,7 +134,11 @@ function digitsOf(text: string): string {
 }
 
 function isDateShape(text: string): boolean {
-  const t = text.toUpperCase().replace(/[,:;]$/, '');
+  // A month read with a zero for its O ('0CT', 'N0V') is still a month.
+  const t = text
+    .toUpperCase()
+    .replace(/[,:;]$/, '')
+    .replace(/0(?=CT|V)/g, 'O');
   return DATE_SHAPES.some((r) => r.test(t) || r.test(digitsOf(t)));
 }
 

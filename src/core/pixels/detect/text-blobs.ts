@@ -16,19 +16,33 @@ const TILE = 16;
 /** The least grey step counted as a stroke edge, and the cap of the local threshold. */
 const MIN_EDGE = 32;
 const MAX_EDGE = 160;
+/**
+ * Tiles with a threshold this high are noisy (speckle): there, dim ink shows as flat pixels
+ * (equal to their right and lower neighbours) that speckle almost never makes; FLAT_SEED of
+ * them make a cell a stroke cell.
+ */
+const NOISY_EDGE = 40;
+const FLAT_SEED = 3;
 /** Gaps closed between stroke cells: letter and word gaps along a line (cells), line gaps (cells). */
 const JOIN_X = 3;
 const JOIN_Y = 2;
-/** Tuning knobs (benchmarks). */
-export const TUNE = { factor: 4, neighbours: true, q: 0.75, qf: 0 };
+/**
+ * A blob whose box is over BIG_SHARE of the image and whose box is less than SPARSE filled with
+ * stroke cells is a chain, not a text block: it is split again with no gaps closed.
+ */
+const BIG_SHARE = 0.15;
+const SPARSE = 0.25;
 
 /**
  * Blobs of text strokes inside `regions` (the prefilter's block-aligned regions, padded by a
  * cell). The edge threshold is local: 4× the median neighbour step of each 16×16 tile (32..160),
  * so ultrasound speckle — which the global prefilter counts as dense strokes — drops out while
  * ink on it (a step far above the speckle's own) stays. Stroke cells (4×4 with ≥ 2 horizontal
- * and ≥ 1 vertical edges) join across letter and word gaps; a blob's box is the extent of its
- * edge pixels, padded by 2 px. Blobs without text-dense strokes both ways are dropped.
+ * and ≥ 1 vertical edges) seed; cells with any 2 edges within 2 cells of a seed join them (the
+ * plain sides of a 40 px stroke); cells join across letter and word gaps (3 cells) and line
+ * gaps (2 cells). A big sparse blob (a chain along an ultrasound fan's rim) is split again with
+ * no gaps closed. A blob's box is its cells' extent padded by 2 px; blobs without text-dense
+ * strokes both ways are dropped.
  */
 export function findTextBlobs(image: Gray8, regions: readonly Box[]): TextBlob[] {
   const g = toLuma(image);
@@ -38,6 +52,7 @@ export function findTextBlobs(image: Gray8, regions: readonly Box[]): TextBlob[]
   const on = new Uint8Array(gw * gh);
   const eh = new Uint16Array(gw * gh);
   const ev = new Uint16Array(gw * gh);
+  const flat = new Uint16Array(gw * gh);
   const tw = Math.ceil(w / TILE);
   const th = Math.ceil(h / TILE);
   const inRegion = new Uint8Array(tw * th);
@@ -53,42 +68,36 @@ export function findTextBlobs(image: Gray8, regions: readonly Box[]): TextBlob[]
         tx++
       )
         inRegion[ty * tw + tx] = 1;
-  // Each tile's own noise first; a tile then takes the highest threshold of its 3×3 neighbours,
-  // so the rim of an ultrasound fan (half black, half speckle) does not count speckle as strokes.
-  const own = new Uint8Array(tw * th);
-  for (let ty = 0; ty < th; ty++)
-    for (let tx = 0; tx < tw; tx++) {
-      let near = false;
-      for (let dy = -1; dy <= 1 && !near; dy++)
-        for (let dx = -1; dx <= 1 && !near; dx++) {
-          const x = tx + dx;
-          const y = ty + dy;
-          near = x >= 0 && y >= 0 && x < tw && y < th && inRegion[y * tw + x] === 1;
-        }
-      if (near) own[ty * tw + tx] = tileThreshold(g, tx * TILE, ty * TILE);
-    }
+  // Each tile's own noise sets its threshold (a neighbour's higher threshold would erase dim
+  // text that crosses the rim of an ultrasound fan; the chains the rim makes are split below).
   for (let ty = 0; ty < th; ty++)
     for (let tx = 0; tx < tw; tx++) {
       if (inRegion[ty * tw + tx] !== 1) continue;
-      let t = MIN_EDGE;
-      for (let dy = -1; dy <= 1; dy++)
-        for (let dx = -1; dx <= 1; dx++) {
-          const x = tx + dx;
-          const y = ty + dy;
-          if (x >= 0 && y >= 0 && x < tw && y < th && (TUNE.neighbours || (dx === 0 && dy === 0))) t = Math.max(t, own[y * tw + x]);
-        }
       const x0 = tx * TILE;
       const y0 = ty * TILE;
-      countEdges(g, x0, y0, Math.min(w - 1, x0 + TILE), Math.min(h - 1, y0 + TILE), t, gw, eh, ev);
+      const t = tileThreshold(g, x0, y0);
+      countEdges(
+        g,
+        x0,
+        y0,
+        Math.min(w - 1, x0 + TILE),
+        Math.min(h - 1, y0 + TILE),
+        t,
+        gw,
+        eh,
+        ev,
+        flat,
+      );
     }
   // Hysteresis: cells with edges both ways seed; cells with any two edges join within 2 cells of
   // a seed (the long plain sides of a 40 px stroke).
   const seed = new Uint8Array(gw * gh);
-  for (let i = 0; i < on.length; i++) if (eh[i] >= 2 && ev[i] >= 1) seed[i] = 1;
+  for (let i = 0; i < on.length; i++)
+    if ((eh[i] >= 2 && ev[i] >= 1) || flat[i] >= FLAT_SEED) seed[i] = 1;
   for (let cy = 0; cy < gh; cy++)
     for (let cx = 0; cx < gw; cx++) {
       const i = cy * gw + cx;
-      if (eh[i] + ev[i] < 2) continue;
+      if (eh[i] + ev[i] < 2 && flat[i] < 2) continue;
       for (let dy = -2; dy <= 2 && on[i] === 0; dy++)
         for (let dx = -2; dx <= 2; dx++) {
           const x = cx + dx;
@@ -99,9 +108,29 @@ export function findTextBlobs(image: Gray8, regions: readonly Box[]): TextBlob[]
           }
         }
     }
-  return components(on, eh, ev, gw, gh)
-    .filter((c) => c.eh >= 3 * Math.min(c.box.w, c.box.h) && c.ev >= 1.5 * c.box.h)
-    .map((c) => ({ box: pad(c.box, 2, w, h), cells: c.cells }));
+  const out: TextBlob[] = [];
+  for (const c of components(on, eh, ev, gw, gh, JOIN_X, JOIN_Y)) {
+    // A sparse chain (speckle along an ultrasound fan's rim, joined to a label beside it) is
+    // split again with no gaps closed: its dense parts stay, the chain's bounding box goes.
+    let parts = [c];
+    if (c.box.w * c.box.h > BIG_SHARE * w * h && density(c) < SPARSE) {
+      const mask = new Uint8Array(gw * gh);
+      for (const cell of c.cells)
+        mask[((cell.y - CELL / 2) / CELL) * gw + (cell.x - CELL / 2) / CELL] = 1;
+      parts = components(mask, eh, ev, gw, gh, 1, 1).filter(
+        (p) => p.cells.length >= 3 && density(p) >= SPARSE,
+      );
+    }
+    for (const p of parts)
+      if (p.eh >= 3 * Math.min(p.box.w, p.box.h) && p.ev >= 1.5 * p.box.h)
+        out.push({ box: pad(p.box, 2, w, h), cells: p.cells });
+  }
+  return out;
+}
+
+/** Share of the cells of a component's box that are stroke cells. */
+function density(c: Component): number {
+  return (c.cells.length * CELL * CELL) / (c.box.w * c.box.h);
 }
 
 /** 4× the median neighbour step of a tile (32..160); pairs clipped at 0 or 255 say nothing about noise. */
@@ -119,17 +148,12 @@ function tileThreshold(g: Gray8, x0: number, y0: number): number {
     }
   if (n < 16) return MIN_EDGE;
   let seen = 0;
-  let median = -1;
-  let upper = -1;
-  for (let v = 0; v < 256; v++) {
-    seen += hist[v];
-    if (median < 0 && seen * 2 >= n) median = v;
-    if (upper < 0 && seen >= n * TUNE.q) {
-      upper = v;
-      break;
-    }
+  let median = 0;
+  for (; median < 255; median++) {
+    seen += hist[median];
+    if (seen * 2 >= n) break;
   }
-  return Math.min(MAX_EDGE, Math.max(MIN_EDGE, TUNE.factor * median, TUNE.qf * upper));
+  return Math.min(MAX_EDGE, Math.max(MIN_EDGE, 4 * median));
 }
 
 /** Strong steps to the right and below, counted per 4×4 cell, in [x0, x1) × [y0, y1). */
@@ -143,8 +167,10 @@ function countEdges(
   gw: number,
   eh: Uint16Array,
   ev: Uint16Array,
+  flat: Uint16Array,
 ): void {
   const { width: w, data } = g;
+  const noisy = t >= NOISY_EDGE;
   for (let y = y0; y < y1; y++) {
     const cellRow = (y >> 2) * gw;
     for (let x = x0, i = y * w + x0; x < x1; x++, i++) {
@@ -153,6 +179,8 @@ function countEdges(
       const dv = data[i + w] - a;
       if (dh >= t || dh <= -t) eh[cellRow + (x >> 2)]++;
       if (dv >= t || dv <= -t) ev[cellRow + (x >> 2)]++;
+      // In a noisy tile (speckle), flat ink: equal to its right and lower neighbours (±2), not dark.
+      if (noisy && a > 8 && dh <= 2 && dh >= -2 && dv <= 2 && dv >= -2) flat[cellRow + (x >> 2)]++;
     }
   }
 }
@@ -171,6 +199,8 @@ function components(
   ev: Uint16Array,
   gw: number,
   gh: number,
+  joinX: number,
+  joinY: number,
 ): Component[] {
   const label = new Int32Array(on.length).fill(-1);
   const out: Component[] = [];
@@ -193,8 +223,8 @@ function components(
       sh += eh[c];
       sv += ev[c];
       cells.push({ x: cx * CELL + CELL / 2, y: cy * CELL + CELL / 2 });
-      for (let ny = Math.max(0, cy - JOIN_Y); ny <= Math.min(gh - 1, cy + JOIN_Y); ny++)
-        for (let nx = Math.max(0, cx - JOIN_X); nx <= Math.min(gw - 1, cx + JOIN_X); nx++) {
+      for (let ny = Math.max(0, cy - joinY); ny <= Math.min(gh - 1, cy + joinY); ny++)
+        for (let nx = Math.max(0, cx - joinX); nx <= Math.min(gw - 1, cx + joinX); nx++) {
           const n = ny * gw + nx;
           if (on[n] !== 1 || label[n] >= 0) continue;
           label[n] = id;
