@@ -263,11 +263,20 @@ describe('options (PS3.15 E.3), applied in the order of the table columns', () =
     ).toBe('C');
   });
 
-  it('Clean Graphics: GraphicAnnotationSequence C, overlay data C', () => {
+  it('Clean Graphics: GraphicAnnotationSequence C; overlay planes and curves removed whole (a bitmap cannot be cleaned by header rules)', () => {
     expect(actionOf('GraphicAnnotationSequence', { cleanGraphics: true })).toBe('C');
-    expect(
-      compileProfile({ ...BASIC, cleanGraphics: true }).ruleFor(0x60003000, 'OW', ctx()).action,
-    ).toBe('C');
+    const p = compileProfile({ ...BASIC, cleanGraphics: true });
+    for (const [tag, vr] of [
+      [0x60003000, 'OW'],
+      [0x60000010, 'US'],
+      [0x60020040, 'CS'],
+      [0x60004000, 'LT'],
+      [0x50003000, 'OW'],
+    ] as const) {
+      const rule = p.ruleFor(tag, vr, ctx());
+      expect(rule.action).toBe('X');
+      expect(rule.reason).toContain('Clean Graphics');
+    }
   });
 });
 
@@ -290,7 +299,7 @@ describe('wildcard rows, group lengths and the private rule', () => {
       'PS3.15 Table E.1-1 (6002,3000) OverlayData: X',
     );
     const clean = compileProfile({ ...BASIC, cleanGraphics: true });
-    expect(clean.ruleFor(0x60000010, 'US', ctx()).action).toBe('K');
+    expect(clean.ruleFor(0x60000010, 'US', ctx()).action).toBe('X');
   });
 
   it('group length elements (gggg,0000) are dropped', () => {

@@ -354,20 +354,17 @@ export function compileProfile(
       };
     }
     if ((group & 1) === 1) return privateRule(tag, vr, ctx);
+    if (o.cleanGraphics && isRepeatingGroup(group)) {
+      // Clean Graphics (PS3.15 E.3.3) would keep overlays (60xx) and curves (50xx) cleaned, but a
+      // bitmap cannot be cleaned by header rules, and text drawn into an overlay is exactly what the
+      // option is about: until overlay bitmaps are read like pixels, the safe reading is removal.
+      return {
+        action: 'X',
+        reason: `overlay or curve ${formatTag(tag)}: removed whole; Clean Graphics (PS3.15 E.3.3) cannot clean a bitmap, so the plane is not kept`,
+      };
+    }
     const row = ROW_BY_TAG.get(tag) ?? matchPattern(tag);
     if (row) return ruleForRow(row, tag, ctx, o);
-    if ((group & 0xff00) === 0x6000 && isRepeatingGroup(group)) {
-      // The rest of an overlay plane is meaningless (and invalid) without its Overlay Data.
-      return o.cleanGraphics
-        ? {
-            action: 'K',
-            reason: `Clean Graphics option (PS3.15 E.3.3): overlay plane ${formatTag(tag)} kept with its cleaned Overlay Data`,
-          }
-        : {
-            action: 'X',
-            reason: `overlay plane ${formatTag(tag)}: removed with its Overlay Data (PS3.15 Table E.1-1 (60xx,3000): X)`,
-          };
-    }
     const gate = OPTION_GATED.get(tag);
     if (gate && !o[gate.option]) return { action: 'X', reason: gate.reason };
     const allow = allowed.get(tag);

@@ -66,6 +66,7 @@ describe('recipe dataset section', () => {
     expect(Object.keys(schema.properties.dataset.properties)).toEqual([
       'licence',
       'readme',
+      'split',
       'expected',
     ]);
   });
