@@ -13,6 +13,8 @@ import type { AllowListExtensions, Profile, ProfileOptions } from '../src/core/p
 import { crc32 } from '../src/core/package/crc32';
 import { sha256Hex } from '../src/core/package/sha256';
 import { valuesLeft } from '../src/core/review/values-left';
+import { digestDicomEntry } from '../src/core/report/package-input';
+import type { ImageDigest, ReportRow } from '../src/core/report/types';
 import { redactPixels } from '../src/core/pixels/redact';
 import type { Box, CodecSet } from '../src/core/pixels/types';
 import type { ValueOccurrence } from '../src/core/review/dump';
@@ -44,6 +46,8 @@ export interface DeidJob {
   identifiers: string[];
   /** Return the written file (export) or only the values left in it (dry run). */
   output: boolean;
+  /** Also digest the written file for the dataset report (export only; off the main thread). */
+  digest?: boolean;
   /** Boxes of burned-in text to fill in the pixel data (export only), from the Pixels step. */
   redaction?: { boxes: RedactionJobBox[]; reviewedBy?: string };
 }
@@ -52,6 +56,12 @@ export interface DeidJob {
 export interface RedactionJobBox extends Box {
   source?: string;
   reason?: string;
+}
+
+/** One written file as the dataset report sees it. */
+export interface FileDigest {
+  row: ReportRow;
+  image?: ImageDigest;
 }
 
 export interface DeidOutput {
@@ -81,6 +91,8 @@ export type DeidJobResult =
       uidMap: [string, string][];
       values: ValueOccurrence[];
       warnings: string[];
+      /** The dataset report's view of the written file (its image path is set by the caller). */
+      digest?: FileDigest;
       /** What pixel redaction changed in this file, when it ran (goes into the redaction log). */
       redaction?: PixelRedaction;
     }
@@ -177,6 +189,7 @@ async function processFile(job: DeidJob): Promise<DeidJobResult> {
       }
     }
     let output: DeidOutput | undefined;
+    let digest: FileDigest | undefined;
     if (job.output) {
       const bytes = writeDicomFile({
         meta: result.meta,
@@ -187,6 +200,10 @@ async function processFile(job: DeidJob): Promise<DeidJobResult> {
       const sha256 = sha256Hex(bytes);
       const crc = crc32(bytes);
       output = { bytes, sha256: await sha256, crc32: crc };
+      if (job.digest) {
+        const { row, image } = await digestDicomEntry('', bytes, { pixels: true });
+        digest = image ? { row, image } : { row };
+      }
     }
     return {
       fileId,
@@ -197,6 +214,7 @@ async function processFile(job: DeidJob): Promise<DeidJobResult> {
       values,
       warnings: result.warnings,
       ...(redaction ? { redaction } : {}),
+      ...(digest ? { digest } : {}),
     };
   } catch (error) {
     if (error instanceof DicomReadError)

@@ -1,13 +1,21 @@
-// The verification worker's API: a received package (zip volumes or loose files) in, the report and
-// small RGBA thumbnails of the visual sample out. A thin face over core/verify and core/pixels.
+// The verification worker's API: a received package (zip volumes or loose files) in, the report
+// (every check, then OCR of the queued images) and small RGBA thumbnails of the visual sample out.
+// A thin face over core/verify and core/pixels; the platform hands in codecs and the OCR engine.
 import { transfer } from 'comlink';
 import {
   blobSource,
+  ocrImage,
+  runOcrCheck,
+  skipOcrCheck,
   verifyPackage,
   zipSource,
+  type OcrCandidate,
+  type OcrImageResult,
   type PackageSource,
   type VerifyReport,
 } from '../src/core/verify';
+import type { OcrEngine } from '../src/core/pixels/detect';
+import type { CodecSet } from '../src/core/pixels/types';
 import { validateRecipe } from '../src/core/profile/recipe';
 import { readDicomFile } from '../src/core/dicom/read';
 import { decodeFrame, describePixels, toRgba8 } from '../src/core/pixels/decode';
@@ -21,13 +29,23 @@ export interface VerifyJob {
   siteUidRoots?: string[];
   /** The organizer's recipe (parsed JSON); otherwise the package's own. */
   recipe?: unknown;
+  /** false: the OCR check is 'not-run' (turned off); default on. */
+  ocr?: boolean;
 }
 
 export interface VerifyProgress {
+  /** 'checks': every entry read and checked; 'ocr': the queued images read by OCR. */
+  phase: 'checks' | 'ocr';
   done: number;
   total: number;
-  /** Bytes of entries read so far. */
+  /** Bytes of entries read so far (the checks phase). */
   bytes: number;
+}
+
+/** What a platform supplies: wasm codecs and an OCR engine (tesseract.js), both started lazily. */
+export interface VerifyPlatform {
+  loadCodecs(): Promise<CodecSet>;
+  createOcrEngine(): Promise<OcrEngine>;
 }
 
 /** One image of the visual sample, scaled to fit a thumbnail, or why it cannot be shown. */
@@ -83,58 +101,114 @@ function fit(width: number, height: number, rgba: Uint8Array): SampleImage & { r
   return { path: '', width: w, height: h, rgba: out };
 }
 
-export const verifyWorkerApi = {
-  /** Runs every check; progress at most ten times a second. Throws VerifyJobError on a bad recipe. */
-  async verify(job: VerifyJob, onProgress?: (p: VerifyProgress) => void): Promise<VerifyReport> {
-    let recipe;
-    if (job.recipe !== undefined) {
-      const checked = validateRecipe(job.recipe);
-      if (!checked.ok)
-        throw new VerifyJobError(
-          `The recipe you chose is not valid: ${checked.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
-        );
-      recipe = checked.recipe;
-    }
-    const tally = { bytes: 0 };
-    let last = 0;
-    const report = await verifyPackage(sourceOf(job, tally), {
-      ...(recipe ? { recipe } : {}),
-      ...(job.siteUidRoots ? { siteUidRoots: job.siteUidRoots } : {}),
-      ...(job.sampleSeed !== undefined ? { sampleSeed: job.sampleSeed } : {}),
-      onProgress: (done, total) => {
-        const now = Date.now();
-        if (now - last < 100 && done < total) return;
-        last = now;
-        onProgress?.({ done, total, bytes: tally.bytes });
-      },
+/** The API over a platform; verify.worker.ts and verify.node-worker.ts expose it, tests call it. */
+export function createVerifyWorkerApi(platform: VerifyPlatform) {
+  let codecs: Promise<CodecSet> | undefined;
+  let engine: Promise<OcrEngine> | undefined;
+  const loadCodecs = (): Promise<CodecSet> => {
+    codecs ??= platform.loadCodecs().catch((error: unknown) => {
+      codecs = undefined;
+      throw error;
     });
-    return report;
-  },
+    return codecs;
+  };
+  // Tesseract costs ~1 s and ~150 MB to start: only when an image really goes to OCR.
+  const lazyOcr: OcrEngine = {
+    async recognize(input) {
+      engine ??= platform.createOcrEngine().catch((error: unknown) => {
+        engine = undefined;
+        throw error;
+      });
+      return (await engine).recognize(input);
+    },
+    async terminate() {
+      const started = engine;
+      engine = undefined;
+      if (started) await (await started).terminate();
+    },
+  };
+  const readImage = async (data: Uint8Array, candidate: OcrCandidate): Promise<OcrImageResult> =>
+    ocrImage(data, candidate, { codecs: await loadCodecs(), ocr: lazyOcr });
 
-  /** The first frame of each sample image as a small RGBA picture, in the order asked. */
-  async sampleImages(job: VerifyJob, paths: string[]): Promise<SampleImage[]> {
-    const wanted = new Set(paths);
-    const found = new Map<string, SampleImage>();
-    for await (const entry of sourceOf(job).entries()) {
-      if (!wanted.has(entry.name) || found.has(entry.name)) continue;
-      try {
-        const file = await readDicomFile(await entry.read());
-        const syntax = file.syntax.transferSyntaxUID;
-        const desc = describePixels(file.dataset, syntax);
-        const frame = await decodeFrame(file.dataset, desc, 0, {});
-        const rgba = toRgba8(frame, desc);
-        found.set(entry.name, { ...fit(rgba.width, rgba.height, rgba.data), path: entry.name });
-      } catch (error) {
-        const name = error instanceof Error ? error.message : 'it could not be decoded';
-        found.set(entry.name, { path: entry.name, problem: `Cannot show this image: ${name}` });
+  return {
+    /**
+     * Runs every check, then OCR of the queued images (unless `job.ocr` is false: then the OCR
+     * check says it was turned off); progress at most ten times a second. Throws VerifyJobError on
+     * a bad recipe.
+     */
+    async verify(job: VerifyJob, onProgress?: (p: VerifyProgress) => void): Promise<VerifyReport> {
+      let recipe;
+      if (job.recipe !== undefined) {
+        const checked = validateRecipe(job.recipe);
+        if (!checked.ok)
+          throw new VerifyJobError(
+            `The recipe you chose is not valid: ${checked.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
+          );
+        recipe = checked.recipe;
       }
-    }
-    const images = paths.map(
-      (path) => found.get(path) ?? { path, problem: 'This image is not in the package.' },
-    );
-    const buffers = images.flatMap((i) => ('rgba' in i ? [i.rgba.buffer as ArrayBuffer] : []));
-    return transfer(images, buffers);
-  },
-};
+      const tally = { bytes: 0 };
+      let last = 0;
+      const report = await verifyPackage(sourceOf(job, tally), {
+        ...(recipe ? { recipe } : {}),
+        ...(job.siteUidRoots ? { siteUidRoots: job.siteUidRoots } : {}),
+        ...(job.sampleSeed !== undefined ? { sampleSeed: job.sampleSeed } : {}),
+        onProgress: (done, total) => {
+          const now = Date.now();
+          if (now - last < 100 && done < total) return;
+          last = now;
+          onProgress?.({ phase: 'checks', done, total, bytes: tally.bytes });
+        },
+      });
+      if (job.ocr === false) return skipOcrCheck(report);
+      try {
+        return await runOcrCheck(sourceOf(job), report, readImage, {
+          onProgress: (done, total) =>
+            onProgress?.({ phase: 'ocr', done, total, bytes: tally.bytes }),
+        });
+      } finally {
+        // The engine holds ~150 MB: free it once the package is read.
+        await lazyOcr.terminate().catch(() => undefined);
+      }
+    },
 
-export type VerifyWorkerApi = typeof verifyWorkerApi;
+    /** OCR of one queued image (the CLI's worker threads): never throws for a bad image. */
+    async ocrImage(request: {
+      data: Uint8Array;
+      candidate: OcrCandidate;
+    }): Promise<OcrImageResult> {
+      return readImage(request.data, request.candidate);
+    },
+
+    /** Stops the OCR engine (frees its memory); the next image starts a new one. */
+    async release(): Promise<void> {
+      await lazyOcr.terminate();
+    },
+
+    /** The first frame of each sample image as a small RGBA picture, in the order asked. */
+    async sampleImages(job: VerifyJob, paths: string[]): Promise<SampleImage[]> {
+      const wanted = new Set(paths);
+      const found = new Map<string, SampleImage>();
+      for await (const entry of sourceOf(job).entries()) {
+        if (!wanted.has(entry.name) || found.has(entry.name)) continue;
+        try {
+          const file = await readDicomFile(await entry.read());
+          const syntax = file.syntax.transferSyntaxUID;
+          const desc = describePixels(file.dataset, syntax);
+          const frame = await decodeFrame(file.dataset, desc, 0, await loadCodecs());
+          const rgba = toRgba8(frame, desc);
+          found.set(entry.name, { ...fit(rgba.width, rgba.height, rgba.data), path: entry.name });
+        } catch (error) {
+          const name = error instanceof Error ? error.message : 'it could not be decoded';
+          found.set(entry.name, { path: entry.name, problem: `Cannot show this image: ${name}` });
+        }
+      }
+      const images = paths.map(
+        (path) => found.get(path) ?? { path, problem: 'This image is not in the package.' },
+      );
+      const buffers = images.flatMap((i) => ('rgba' in i ? [i.rgba.buffer as ArrayBuffer] : []));
+      return transfer(images, buffers);
+    },
+  };
+}
+
+export type VerifyWorkerApi = ReturnType<typeof createVerifyWorkerApi>;

@@ -1,5 +1,7 @@
-// Web Worker entry of the Verify screen: exposes the verification API over Comlink.
+// Web Worker entry of the Verify screen: the verification API over the browser's wasm codecs and tesseract.js.
 import { exposeWorkerApi } from './expose';
-import { verifyWorkerApi } from './verify-api';
+import { createVerifyWorkerApi } from './verify-api';
+import { loadCodecs } from '../src/platform/browser/codecs';
+import { createBrowserOcr } from '../src/platform/browser/ocr';
 
-exposeWorkerApi(verifyWorkerApi);
+exposeWorkerApi(createVerifyWorkerApi({ loadCodecs, createOcrEngine: () => createBrowserOcr() }));

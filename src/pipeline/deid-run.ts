@@ -12,6 +12,8 @@ export interface DeidRunOptions {
   window: number;
   output: boolean;
   signal?: AbortSignal;
+  /** Ask the workers for each written file's dataset-report digest (export only). */
+  digest?: boolean;
   /** The approved burned-in text boxes of a file, if any (export only). */
   redactionFor?: (planned: PlannedFile) => DeidJob['redaction'];
 }
@@ -41,6 +43,7 @@ export async function* deidentifyInOrder(
           identifiers: planned.patient.tokens.map((t) => t.token),
           output: options.output,
           redaction: options.output ? options.redactionFor?.(planned) : undefined,
+          ...(options.output && options.digest ? { digest: true } : {}),
         });
         return { planned, result };
       } catch (error) {

@@ -33,7 +33,7 @@ import { parseVolumeSize, type Recipe } from '../core/profile/recipe';
 import { compileProfile } from '../core/profile/compile-profile';
 import type { DumpRow, ValueOccurrence } from '../core/review/dump';
 import { deidentifyInOrder, type DeidCall, type DeidRunOptions } from './deid-run';
-import type { DeidJobResult, DeidSetup } from '../../workers/deid-api';
+import type { DeidJobResult, DeidSetup, FileDigest } from '../../workers/deid-api';
 import type { PlannedFile } from './plan';
 import { DUMP_CSV_COLUMNS, dumpCsvRows } from './dump';
 import { ExportDump, type DumpStateEntry } from './export-dump';
@@ -117,8 +117,8 @@ export interface ExportOptions {
   onCheckpoint?(checkpoint: ExportCheckpoint): Promise<void>;
   /** Resume from this checkpoint: its volumes are not written again. */
   resume?: ExportCheckpoint;
-  /** Sees each written DICOM file once (e.g. to build the dataset report); awaited. */
-  onFileWritten?(path: string, bytes: Uint8Array): Promise<void> | void;
+  /** Gets each written DICOM file's dataset-report digest, made in the workers; awaited. */
+  onFileDigest?(path: string, digest: FileDigest): Promise<void> | void;
   /** The approved burned-in text boxes of a file (from the Pixels step); undefined = none. */
   redactionFor?: DeidRunOptions['redactionFor'];
 }
@@ -312,6 +312,7 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
       output: true,
       signal: options.signal,
       redactionFor: options.redactionFor,
+      digest: options.onFileDigest !== undefined,
     })) {
       const at = index++;
       if (!result.ok || !result.output) {
@@ -359,7 +360,7 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
         ...(volume ? { volume } : {}),
       });
       progress.bytesOut += output.bytes.byteLength;
-      await options.onFileWritten?.(path, output.bytes);
+      if (options.onFileDigest && result.digest) await options.onFileDigest(path, result.digest);
       options.onProgress?.(progress);
       yield { name: path, data: output.bytes, crc32: output.crc32 };
     }

@@ -17,8 +17,8 @@ import {
   type ImageDigest,
   type ReportRow,
 } from '../core/report';
-import { digestDicomEntry } from '../core/report/package-input';
 import type { ExportRunFacts, PackageFile } from './export';
+import type { FileDigest } from '../../workers/deid-api';
 
 export const REPORT_JSON = 'dataset-report.json';
 export const REPORT_HTML = 'dataset-report.html';
@@ -48,7 +48,7 @@ export interface PackageExtrasState {
 }
 
 export interface PackageExtras {
-  onFileWritten(path: string, bytes: Uint8Array): Promise<void>;
+  onFileDigest(path: string, digest: FileDigest): void;
   extraFiles(facts: ExportRunFacts): Promise<PackageFile[]>;
   state(): PackageExtrasState;
   /** Plain words for the export report (counts only, never a key or a value). */
@@ -72,13 +72,9 @@ export function createPackageExtras(
   return {
     notes,
     state: () => ({ rows: [...rows], images: [...images] }),
-    async onFileWritten(path, bytes) {
-      const digest = await digestDicomEntry(path, bytes, {
-        ...(input.site ? { site: input.site } : {}),
-        pixels: true,
-      });
-      rows.push(digest.row);
-      if (digest.image) images.push(digest.image);
+    onFileDigest(path, digest) {
+      rows.push(input.site ? { ...digest.row, site: input.site } : digest.row);
+      if (digest.image) images.push({ ...digest.image, path });
     },
     async extraFiles(facts) {
       const { recipe } = input;

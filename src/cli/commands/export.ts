@@ -124,7 +124,7 @@ export async function runExport(argv: string[]): Promise<number> {
         result: await exportPackage({
           ...r,
           redactionFor: (p) => pixels.redactions.get(p.file.fileId),
-          onFileWritten: (path, bytes) => extras.onFileWritten(path, bytes),
+          onFileDigest: (path, digest) => extras.onFileDigest(path, digest),
           extraFiles: (facts) => extras.extraFiles(facts),
           recipe,
           recipeSha256: sha256,

@@ -199,7 +199,7 @@ class ExportRunner {
         writeVolume: (name, chunks) => writeFileAtomically(output, name, chunks),
         onCheckpoint: (checkpoint) =>
           saveExportCheckpoint(db, jobId, { ...checkpoint, extras: extras.state() }),
-        onFileWritten: (path, bytes) => extras.onFileWritten(path, bytes),
+        onFileDigest: (path, digest) => extras.onFileDigest(path, digest),
         extraFiles: (facts) => extras.extraFiles(facts),
         ...(job ? { resume: job.checkpoint } : {}),
         onProgress: (p) => {
@@ -234,6 +234,15 @@ class ExportRunner {
       rejectedAtScan,
       keyFileName,
     });
+    // The export only runs once the review gate is open: say that a person reviewed, and who.
+    if (review?.summary.complete)
+      report.review = {
+        ...(report.review as Record<string, unknown>),
+        reviewedByPerson: true,
+        reviewers: review.summary.reviewers,
+        reviewedAt: review.summary.reviewedAt,
+        note: 'A person reviewed every value that needs one before this export; review.json in the package records the decisions.',
+      };
     await writeTextFile(output, 'report.json', formatExportReport(report));
     await endExportJob(db, jobId, 'done');
     await updateRun(db, run.id, {
