@@ -88,6 +88,9 @@ function concat(parts: Uint8Array[]): Uint8Array {
  * writing a package: collect these as files go by, then call buildDatasetReport. Throws
  * DicomReadError for bytes that are not DICOM.
  */
+/** Pixels a side of the grey view the perceptual hash is made from (a 32×32 thumbnail of it). */
+const HASH_VIEW_SIDE = 128;
+
 export async function digestDicomEntry(
   path: string,
   bytes: Uint8Array,
@@ -118,7 +121,7 @@ export async function digestDicomEntry(
     instance: row.instance,
     pixelSha256: await sha256Hex(pixel.bytes ?? concat(pixel.fragments ?? [])),
   };
-  const gray = nativeGray8(file);
+  const gray = nativeGray8(file, HASH_VIEW_SIDE);
   if (!gray) return { row, image };
   const h = perceptualHash(gray);
   image.phash = h.hash;
