@@ -29,6 +29,7 @@ const VARIANTS: [string, PrepareOptions][] = [
   ['+ upscaled crops of small text', { shrink: false }],
   ['+ shrunk crops of large text (default)', {}],
   ['default + both polarities', { polarity: 'both' }],
+  ['default + crops read as sparse text (mode 11)', { sparseCrops: true }],
 ];
 /** The step findBurnedInText uses by default. */
 const DEFAULT = 4;
@@ -217,6 +218,7 @@ console.log(
 // Text-free CT/MR: the prefilter decides (alwaysRead false) as it does for non-high-risk classes; and OCR forced.
 let wrongly = 0;
 let forcedWrongly = 0;
+let forcedByNet = 0;
 await mapPool(textFree, engines, async (s, ocr) => {
   const ctx = contextOf(s, 'identifiers');
   const viaPrefilter = await findBurnedInText([s.image], ctx, ocr, { alwaysRead: false });
@@ -225,10 +227,11 @@ await mapPool(textFree, engines, async (s, ocr) => {
     alwaysRead: true,
   });
   if (forced.boxes.length > 0) forcedWrongly++;
+  if (forced.boxes.some((b) => b.source === 'prefilter')) forcedByNet++;
 });
 await Promise.all(engines.map((e) => e.terminate()));
 console.log(
-  `text-free CT/MR wrongly redacted: ${wrongly}/${textFree.length} through the prefilter; ${forcedWrongly}/${textFree.length} with OCR and the safety net forced on every slice (all-text mode)`,
+  `text-free CT/MR wrongly redacted: ${wrongly}/${textFree.length} through the prefilter; ${forcedWrongly}/${textFree.length} with OCR and the safety net forced on every slice (all-text mode; ${forcedByNet} of them with a safety-net box)`,
 );
 console.log(
   `all-text misses by attribute: ${[...missBy]

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { generateBurnedTextSet, renderTextCoverage, TEXT_HEIGHTS } from './burned-text';
+import {
+  generateBurnedTextSet,
+  generateMultiFrameText,
+  renderTextCoverage,
+  TEXT_HEIGHTS,
+} from './burned-text';
 
 const set = generateBurnedTextSet(2, 40);
 
@@ -51,5 +56,19 @@ describe('generateBurnedTextSet', () => {
     expect(h).toBe(10);
     expect([...cov].some((c) => c > 0 && c < 1)).toBe(true);
     expect(Math.max(...cov)).toBeCloseTo(1);
+  });
+
+  it('multi-frame: the same PHI on every frame, one date on the last frame only, no two frames alike', () => {
+    const cine = generateMultiFrameText(5, 4, 14);
+    expect(cine.frames).toHaveLength(4);
+    expect(cine.planted.filter((p) => p.box.frame === undefined).map((p) => p.kind)).toEqual([
+      'name',
+      'id',
+    ]);
+    expect(cine.planted.filter((p) => p.box.frame === 3).map((p) => p.kind)).toEqual(['date']);
+    const bytes = cine.frames.map((f) => Buffer.from(f.data).toString('base64'));
+    expect(new Set(bytes).size).toBe(4);
+    const again = generateMultiFrameText(5, 4, 14);
+    expect(Buffer.from(again.frames[2].data).equals(Buffer.from(cine.frames[2].data))).toBe(true);
   });
 });

@@ -42,8 +42,17 @@ export async function createNodeOcr(options: NodeOcrOptions = {}): Promise<OcrEn
   // debug_file: tesseract's notes ("Estimating resolution as ...") would go to stderr, which the
   // page shows as console errors; they carry no text from the image, but they are noise.
   await worker.setParameters({ tessedit_pageseg_mode: PSM.AUTO, debug_file: '/dev/null' });
+  let layout: OcrInput['layout'] = 'page';
   return {
     async recognize(input: OcrInput): Promise<OcrWord[]> {
+      // Calls to one worker run one at a time, so the mode set here holds for this image.
+      const wanted = input.layout ?? 'page';
+      if (wanted !== layout) {
+        await worker.setParameters({
+          tessedit_pageseg_mode: wanted === 'sparse' ? PSM.SPARSE_TEXT : PSM.AUTO,
+        });
+        layout = wanted;
+      }
       const bytes = encodePgm(input.image);
       const result = await worker.recognize(
         Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),

@@ -87,6 +87,11 @@ describe('classifyWords, identifiers mode', () => {
     );
   });
 
+  it('a month read with a zero for its O (26-0CT-2818) is still a date pattern', () => {
+    expect(classifyWords(line(['26-0CT-2818']), identifiers)[0].reason).toBe(REASONS.datePattern);
+    expect(classifyWords(line(['3-N0V-1990']), identifiers)[0].reason).toBe(REASONS.datePattern);
+  });
+
   it('measurements, labels and short numbers are not flagged in identifiers mode', () => {
     for (const t of [['GAIN', '50'], ['DEPTH', '12', 'CM'], ['5.0', 'MHZ'], ['ABDOMEN'], ['12:30']])
       expect(flagged(t), t.join(' ')).toBe(false);

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Gray8 } from '../types';
 import type { OcrEngine, OcrInput, OcrWord, PhiContext } from './types';
 import { dedupFrames, findBurnedInText } from './find-burned-in-text';
-import { generateBurnedTextSet } from '../../sample/burned-text';
+import { generateBurnedTextSet, generateMultiFrameText } from '../../sample/burned-text';
+import { REASONS } from './classify';
 
 /**
  * A scripted stand-in for tesseract (the engine is not the part under test here): it "reads" one
@@ -94,5 +95,45 @@ describe('findBurnedInText', () => {
     expect(box.y).toBeLessThanOrEqual(p.y);
     expect(box.x + box.w).toBeGreaterThanOrEqual(Math.min(withText.image.width, p.x + p.w));
     expect(box.x + box.w).toBeLessThanOrEqual(withText.image.width);
+  });
+
+  it('safety net: in a frame that is read, text OCR did not read comes back as prefilter boxes', async () => {
+    const silent: OcrEngine = { recognize: async () => [], terminate: async () => {} };
+    const found = await findBurnedInText([withText.image], context, silent, { alwaysRead: true });
+    const net = found.boxes.filter((b) => b.source === 'prefilter');
+    expect(net.length).toBeGreaterThan(0);
+    expect(net.every((b) => b.reason === REASONS.unread)).toBe(true);
+    const p = withText.planted[0].box;
+    expect(net.some((b) => b.x <= p.x && b.y <= p.y && b.x + b.w >= p.x + p.w - 1)).toBe(true);
+  });
+
+  it('safety net off: only what OCR read and classified comes back', async () => {
+    const silent: OcrEngine = { recognize: async () => [], terminate: async () => {} };
+    const found = await findBurnedInText([withText.image], context, silent, {
+      alwaysRead: true,
+      safetyNet: false,
+    });
+    expect(found.boxes).toEqual([]);
+  });
+
+  it('safety net: a frame the prefilter clears gets no boxes', async () => {
+    const silent: OcrEngine = { recognize: async () => [], terminate: async () => {} };
+    const found = await findBurnedInText([blank], context, silent, { alwaysRead: false });
+    expect(found.boxes).toEqual([]);
+  });
+
+  it('multi-frame: text on every frame comes back for all frames, frame-specific text with its frame', async () => {
+    const cine = generateMultiFrameText(5, 3, 14);
+    const silent: OcrEngine = { recognize: async () => [], terminate: async () => {} };
+    const found = await findBurnedInText(cine.frames, context, silent, { alwaysRead: true });
+    expect(found.framesRead).toBe(3);
+    const covers = (b: { x: number; y: number; w: number; h: number }, p: typeof b) =>
+      b.x <= p.x && b.y <= p.y && b.x + b.w >= p.x + p.w - 1 && b.y + b.h >= p.y + p.h - 1;
+    for (const p of cine.planted) {
+      const owners = found.boxes.filter((b) => covers(b, p.box));
+      expect(owners.length, p.kind).toBeGreaterThan(0);
+      if (p.box.frame === undefined) expect(owners.some((b) => b.frame === undefined)).toBe(true);
+      else expect(owners.every((b) => b.frame === p.box.frame)).toBe(true);
+    }
   });
 });

@@ -13,8 +13,9 @@ export interface FindOptions {
   prepare?: PrepareOptions;
   /**
    * The safety net (default on): in every frame that is read, text blobs of the prefilter's
-   * regions that OCR did not read become boxes (source 'prefilter') for a person to review.
-   * `false` turns it off (benchmarks of OCR alone).
+   * regions that OCR did not read (words of confidence ≥ 60, ≥ 75 in identifiers mode, over
+   * ≥ 85% of the blob) become boxes (source 'prefilter') for a person to review. `false` turns
+   * it off (benchmarks of OCR alone).
    */
   safetyNet?: boolean | SafetyNetOptions;
 }
@@ -54,7 +55,14 @@ export async function findBurnedInText(
     const found = classifyWords(words, context);
     const net = options.safetyNet ?? true;
     if (net !== false)
-      found.push(...unreadTextBoxes(frame, regions, words, net === true ? {} : net));
+      found.push(
+        ...unreadTextBoxes(frame, regions, words, {
+          // In identifiers mode a word that was read but matched nothing is let through, so the
+          // read must be surer before the net trusts it.
+          minConfidence: context.mode === 'identifiers' ? 75 : 60,
+          ...(net === true ? {} : net),
+        }),
+      );
     const boxes = found.map((b) => clipToFrame(b, frame));
     for (const i of indexes) perFrame[i] = boxes;
   }

@@ -11,5 +11,7 @@ export {
   type BurnedInTextResult,
   type FindOptions,
 } from './find-burned-in-text';
+export { unreadTextBoxes, type SafetyNetOptions } from './safety-net';
+export { findTextBlobs, type TextBlob } from './text-blobs';
 export { encodePgm } from './pgm';
 export { wordsFromPage, type TesseractPageLike } from './tesseract-page';

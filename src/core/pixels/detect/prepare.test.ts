@@ -64,4 +64,28 @@ describe('prepareForOcr', () => {
     expect(out.data[30 * 200 + 42]).toBe(255);
     expect(out.data[0]).toBe(0);
   });
+
+  it('large text (lines ≥ 24 px) gets a shrunk, area-averaged crop that maps back to the frame', () => {
+    const w = 300;
+    const h = 120;
+    const data = new Uint8Array(w * h).fill(10);
+    for (let y = 30; y < 70; y++)
+      for (let x = 40; x < 260; x++) if (x % 12 < 5 || y < 36 || y >= 64) data[y * w + x] = 230;
+    const image: Gray8 = { width: w, height: h, data };
+    const inputs = prepareForOcr(image, { regions: [{ x: 32, y: 24, w: 240, h: 56 }] });
+    const shrunk = inputs.find((i) => i.label.startsWith('line ÷'));
+    expect(shrunk).toBeDefined();
+    expect(shrunk!.scale).toBe(0.5);
+    expect(mapToFrame({ x: 10, y: 10, w: 20, h: 10 }, shrunk!)).toEqual({
+      x: shrunk!.offsetX + 20,
+      y: shrunk!.offsetY + 20,
+      w: 40,
+      h: 20,
+    });
+    expect(
+      prepareForOcr(image, { regions: [{ x: 32, y: 24, w: 240, h: 56 }], shrink: false }).some(
+        (i) => i.label.startsWith('line ÷'),
+      ),
+    ).toBe(false);
+  });
 });

@@ -24,6 +24,8 @@ export interface PrepareOptions {
    */
   shrink?: boolean;
   shrinkAbove?: number;
+  /** Ask OCR to read crops as sparse text (mode 11) rather than as a page. */
+  sparseCrops?: boolean;
 }
 
 const DEFAULTS: Required<Omit<PrepareOptions, 'regions'>> = {
@@ -34,6 +36,7 @@ const DEFAULTS: Required<Omit<PrepareOptions, 'regions'>> = {
   maxScale: 4,
   shrink: true,
   shrinkAbove: 24,
+  sparseCrops: false,
 };
 
 /**
@@ -87,6 +90,7 @@ export function prepareForOcr(image: Gray8, options: PrepareOptions = {}): OcrIn
     }
   }
   const out: OcrInput[] = [];
+  if (o.sparseCrops) for (const base of bases.slice(1)) base.layout = 'sparse';
   for (const base of bases) {
     const darkBackground = median(base.image) < 128;
     if (o.polarity !== 'as-is' && darkBackground)

@@ -27,6 +27,12 @@ const FLAT_SEED = 3;
 const JOIN_X = 3;
 const JOIN_Y = 2;
 /**
+ * How far past a prefilter region blobs are sought (px): a line of text runs on beyond the
+ * dense blocks that made the region (its ends, a word after a gap).
+ */
+const REACH_X = 48;
+const REACH_Y = 16;
+/**
  * A blob whose box is over BIG_SHARE of the image and whose box is less than SPARSE filled with
  * stroke cells is a chain, not a text block: it is split again with no gaps closed.
  */
@@ -34,8 +40,8 @@ const BIG_SHARE = 0.15;
 const SPARSE = 0.25;
 
 /**
- * Blobs of text strokes inside `regions` (the prefilter's block-aligned regions, padded by a
- * cell). The edge threshold is local: 4× the median neighbour step of each 16×16 tile (32..160),
+ * Blobs of text strokes inside `regions` (the prefilter's block-aligned regions, reaching 48 px
+ * past them along a line and 16 px across). The edge threshold is local: 4× the median neighbour step of each 16×16 tile (32..160),
  * so ultrasound speckle — which the global prefilter counts as dense strokes — drops out while
  * ink on it (a step far above the speckle's own) stays. Stroke cells (4×4 with ≥ 2 horizontal
  * and ≥ 1 vertical edges) seed; cells with any 2 edges within 2 cells of a seed join them (the
@@ -58,13 +64,13 @@ export function findTextBlobs(image: Gray8, regions: readonly Box[]): TextBlob[]
   const inRegion = new Uint8Array(tw * th);
   for (const r of regions)
     for (
-      let ty = Math.max(0, Math.floor((r.y - CELL) / TILE));
-      ty < Math.min(th, Math.ceil((r.y + r.h + CELL) / TILE));
+      let ty = Math.max(0, Math.floor((r.y - REACH_Y) / TILE));
+      ty < Math.min(th, Math.ceil((r.y + r.h + REACH_Y) / TILE));
       ty++
     )
       for (
-        let tx = Math.max(0, Math.floor((r.x - CELL) / TILE));
-        tx < Math.min(tw, Math.ceil((r.x + r.w + CELL) / TILE));
+        let tx = Math.max(0, Math.floor((r.x - REACH_X) / TILE));
+        tx < Math.min(tw, Math.ceil((r.x + r.w + REACH_X) / TILE));
         tx++
       )
         inRegion[ty * tw + tx] = 1;

@@ -16,6 +16,11 @@ export interface OcrInput {
   inverted: boolean;
   /** Which preprocessing made it, for benchmarks: e.g. 'page', 'line ×3'. */
   label: string;
+  /**
+   * How OCR should segment it: 'page' (automatic layout, tesseract's mode 3, the default) or
+   * 'sparse' (scattered words in no order, mode 11).
+   */
+  layout?: 'page' | 'sparse';
 }
 
 /** A word that OCR read; `box` is in frame pixels (already mapped back from the OCR input). */
