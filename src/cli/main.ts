@@ -19,8 +19,10 @@ Usage:
       Finds and redacts burned-in text as the recipe says, writes the package zip(s) (with the
       dataset report, licence, readme, labels and split) and the report into <dir>, the key file
       into --key-out.
-  cleanroom verify <zip-or-dir>... --report report.json [--recipe recipe.json] [--json]
-      Checks a received package; exit 0 when it passes, 1 when it has findings.
+  cleanroom verify <zip-or-dir>... --report report.json [--recipe recipe.json] [--no-ocr]
+                   [--workers N] [--json]
+      Checks a received package (OCR over every high-risk image and a sample of the rest unless
+      --no-ocr); exit 0 when it passes, 1 when it has findings.
 
 Exit codes: 0 done, 1 findings (verify) or files that could not be processed, 2 bad arguments or input.
 Progress goes to stderr; --json prints a machine-readable summary on stdout.`;

@@ -525,3 +525,12 @@ describe('ruleFor never throws', () => {
     }
   });
 });
+
+describe('coded entries', () => {
+  it('coded-entry keys (CodeValue, CodingSchemeDesignator) are kept, never cleaned; CodeMeaning is cleaned', () => {
+    const p = compileProfile(BASIC);
+    expect(p.ruleFor(0x00080100, 'SH', ctx()).action).toBe('K');
+    expect(p.ruleFor(0x00080102, 'SH', ctx()).action).toBe('K');
+    expect(p.ruleFor(0x00080104, 'LO', ctx()).action).toBe('C');
+  });
+});

@@ -121,6 +121,22 @@ for (const row of ANNEX_E_ROWS) {
   else PATTERN_ROWS.push(row);
 }
 
+/**
+ * Coded-entry keys (PS3.3 8.8): identifiers of controlled vocabularies, never typed text about a
+ * patient. Cleaning them only broke codes (a scheme designator masked because it shared a token
+ * with a name), so they are kept as they are; CodeMeaning, which is text, is still cleaned.
+ */
+const VOCABULARY_IDENTIFIERS: ReadonlySet<Tag> = new Set([
+  0x00080100, // CodeValue
+  0x00080102, // CodingSchemeDesignator
+  0x00080103, // CodingSchemeVersion
+  0x00080105, // MappingResource
+  0x0008010f, // ContextIdentifier
+  0x00080117, // ContextUID
+  0x00080119, // LongCodeValue
+  0x00080120, // URNCodeValue
+]);
+
 function isRepeatingGroup(group: number): boolean {
   const hi = group & 0xff00;
   return (hi === 0x5000 || hi === 0x6000) && (group & 1) === 0 && group <= (hi | 0x1e);
@@ -369,7 +385,7 @@ export function compileProfile(
     if (gate && !o[gate.option]) return { action: 'X', reason: gate.reason };
     const allow = allowed.get(tag);
     // Allow-listed free text is kept but cleaned: a name typed into any description must not pass.
-    if (allow !== undefined && FREE_TEXT_VRS.has(vr)) {
+    if (allow !== undefined && FREE_TEXT_VRS.has(vr) && !VOCABULARY_IDENTIFIERS.has(tag)) {
       return { action: 'C', reason: `${allow}; free text cleaned of the patient's identifiers` };
     }
     if (allow !== undefined) return { action: 'K', reason: allow };

@@ -114,3 +114,11 @@ describe('review ranking of values cleaning masked', () => {
     expect(rank('***', 'CS').risk).toBe('low');
   });
 });
+
+describe('dummy values', () => {
+  it("the engine's dummy value for D (ANONYMIZED in a PN) ranks low, not as a person's name", () => {
+    const r = rankValue('ANONYMIZED', 'PN', { tokens: [], isPrivate: false });
+    expect(r.risk).toBe('low');
+    expect(rankValue('SMITH^JOHN', 'PN', { tokens: [], isPrivate: false }).risk).toBe('high');
+  });
+});

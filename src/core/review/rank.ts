@@ -1,5 +1,6 @@
 // Ranks the values left in de-identified metadata by how likely they are to identify a person,
 // most dangerous first, with a reason a reviewer can read (RSNA process: dump every unique value).
+import { dummyText } from '../deid/values';
 import type { VR } from '../dicom/types';
 import { SCRUB_MASK } from '../deid/tokens';
 
@@ -124,6 +125,10 @@ export function rankValue(
   if (options.pseudonym && trimmed === options.pseudonym) {
     return { risk: 'low', score: 80, reason: 'the pseudonym Cleanroom assigned' };
   }
+  // The dummy the engine writes for action D (PS3.15 E.1.1): a package read without its run's
+  // explain rows (Verify) must not flag Cleanroom's own placeholder as a person's name.
+  if (trimmed === dummyText(vr))
+    return { risk: 'low', score: 80, reason: 'the dummy value de-identification writes' };
   if (options.generated)
     return {
       risk: 'low',

@@ -1,5 +1,6 @@
 // The package's own documents (manifest.json, recipe.json, ...): which names they are, and reading them.
 import type { PackageSource } from './source';
+import type { RedactedBox } from './types';
 
 /** Files the export writes at the package root besides the DICOM entries; never listed in the manifest. */
 export const PACKAGE_DOCUMENTS: readonly string[] = [
@@ -22,6 +23,8 @@ export interface ManifestView {
   /** Other files the manifest lists with a checksum (DICOMDIR, labels.csv, the redaction log). */
   documents: { path: string; size: number; sha256: string }[];
   recipe?: { sha256?: string; content?: unknown };
+  /** The manifest's redaction log: per entry path, the boxes that were blacked out. */
+  redactions: Map<string, RedactedBox[]>;
 }
 
 export interface PackageDocuments {
@@ -88,7 +91,7 @@ export function viewManifest(json: unknown): ManifestView | string {
       });
     }
   }
-  const view: ManifestView = { files, documents };
+  const view: ManifestView = { files, documents, redactions: redactionsOf(json.redactionLog) };
   if (isRecord(json.recipe)) {
     view.recipe = {
       ...(typeof json.recipe.sha256 === 'string' ? { sha256: json.recipe.sha256 } : {}),
@@ -96,6 +99,32 @@ export function viewManifest(json: unknown): ManifestView | string {
     };
   }
   return view;
+}
+
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/**
+ * The redaction log's boxes per path. Cleanroom writes `{ path, boxes: [{ x, y, w, h, frame? }] }`;
+ * `{ path, frame?, regions: [{ x, y, width, height }] }` is read too. Anything else is ignored:
+ * a log that cannot be read only means OCR findings are not excused by it.
+ */
+export function redactionsOf(log: unknown): Map<string, RedactedBox[]> {
+  const out = new Map<string, RedactedBox[]>();
+  if (!Array.isArray(log)) return out;
+  for (const entry of log) {
+    if (!isRecord(entry) || typeof entry.path !== 'string') continue;
+    const boxes = out.get(entry.path) ?? [];
+    const frameOf = (v: unknown): { frame?: number } =>
+      Number.isInteger(v) && (v as number) >= 0 ? { frame: v as number } : {};
+    for (const b of Array.isArray(entry.boxes) ? entry.boxes : [])
+      if (isRecord(b) && isCount(b.x) && isCount(b.y) && isCount(b.w) && isCount(b.h))
+        boxes.push({ x: b.x, y: b.y, w: b.w, h: b.h, ...frameOf(b.frame) });
+    for (const b of Array.isArray(entry.regions) ? entry.regions : [])
+      if (isRecord(b) && isCount(b.x) && isCount(b.y) && isCount(b.width) && isCount(b.height))
+        boxes.push({ x: b.x, y: b.y, w: b.width, h: b.height, ...frameOf(entry.frame) });
+    if (boxes.length > 0) out.set(entry.path, boxes);
+  }
+  return out;
 }
 
 async function readJson(

@@ -75,7 +75,7 @@ describe('verifyPackage on a package the engine wrote', () => {
       expect(failures).toEqual([]);
       expect(report.verdict).toBe('pass');
       for (const c of report.checks) {
-        expect(c.status).toBe(c.id === 'pixels-ocr' ? 'not-available' : 'pass');
+        expect(c.status).toBe(c.id === 'pixels-ocr' ? 'not-run' : 'pass');
       }
       expect(report.dicomFiles).toBe(SAMPLES.length);
       expect(

@@ -4,7 +4,23 @@ export {
   DEFAULT_MAX_FINDINGS,
   DEFAULT_SAMPLE_SEED,
   DEFAULT_SAMPLE_SIZE,
+  DEFAULT_OCR_SAMPLE_FRACTION,
+  DEFAULT_OCR_SAMPLE_MINIMUM,
 } from './verify-package';
+export {
+  ocrImage,
+  ocrContext,
+  ocrCheckResult,
+  runOcrCheck,
+  skipOcrCheck,
+  lookOf,
+  insideRedaction,
+  type OcrBoxFinding,
+  type OcrDeps,
+  type OcrImageResult,
+  type OcrReader,
+  type OcrRunOptions,
+} from './ocr-check';
 export {
   zipSource,
   blobSource,
@@ -25,6 +41,8 @@ export {
   type CheckStatus,
   type Finding,
   type OcrCandidate,
+  type OcrState,
+  type RedactedBox,
   type SampleDecision,
   type Severity,
   type VerifyOptions,

@@ -21,7 +21,7 @@ const CSS = `
   .status { font-weight: 700; white-space: nowrap; }
   .status.pass { color: #0a5c1a; }
   .status.fail { color: #a00; }
-  .status.not-available { color: #6b4e00; }
+  .status.not-available, .status.not-run { color: #6b4e00; }
   .sev-fail { color: #a00; font-weight: 700; }
   .sev-warn { color: #6b4e00; }
   .muted { color: #555; }
@@ -48,6 +48,13 @@ const STATUS_WORDS: Record<CheckStatus, string> = {
   pass: 'PASS',
   fail: 'FAIL',
   'not-available': 'NOT AVAILABLE',
+  'not-run': 'NOT RUN',
+};
+
+const OCR_STATE_WORDS: Record<VerifyReport['ocr']['state'], string> = {
+  'not run yet': 'not run yet',
+  done: 'done',
+  off: 'turned off',
 };
 
 function formatBytes(n: number): string {
@@ -142,7 +149,7 @@ function ocrSection(report: VerifyReport): string {
   const rows = report.ocr.entries
     .map(
       (o) =>
-        `<tr><td class="path">${esc(o.path)}</td><td>${o.reasons.map(esc).join('<br>')}</td><td>${esc(o.state)}</td></tr>`,
+        `<tr><td class="path">${esc(o.path)}</td><td>${o.reasons.map(esc).join('<br>')}</td><td>${esc(o.state)}${o.framesRead !== undefined ? ` (${o.framesRead} of ${o.frames ?? 0} frames)` : ''}</td></tr>`,
     )
     .join('\n');
   return `<table>
@@ -201,7 +208,7 @@ export function reportHtml(report: VerifyReport): string {
 <body>
 <h1>Package verification report</h1>
 <p><span class="verdict ${report.verdict}">${verdict}</span></p>
-<p class="muted">The verdict fails when any check fails. Warnings and checks that were not available do not fail it; read them before accepting the package.</p>
+<p class="muted">The verdict fails when any check fails. Warnings and checks that were not available or not run do not fail it; read them before accepting the package.</p>
 <dl>
 ${summary}
 </dl>
@@ -212,8 +219,8 @@ ${findingsSection(report.checks)}
 <h2>Visual sample</h2>
 <p class="muted">Images for a person to look at, secondary captures, dose sheets and ultrasound first (seed ${report.sampleSeed}).</p>
 ${sampleSection(report)}
-<h2>OCR queue (not run yet)</h2>
-<p class="muted">Every high-risk image and a random sample of the rest: what the pixel OCR step will read.</p>
+<h2>OCR of pixel data (${esc(OCR_STATE_WORDS[report.ocr.state])})</h2>
+<p class="muted">Every high-risk image and a random sample of the rest. Findings are under the OCR check above; they name the box, never the text read.</p>
 ${ocrSection(report)}
 <h2>Values left in the metadata</h2>
 ${dumpSection(report)}

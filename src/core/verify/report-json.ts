@@ -32,7 +32,26 @@ function row(d: DumpRow): DumpRow {
 }
 
 function candidate(o: OcrCandidate): OcrCandidate {
-  return { path: o.path, reasons: [...o.reasons], state: o.state };
+  return {
+    path: o.path,
+    reasons: [...o.reasons],
+    state: o.state,
+    ...(o.kind !== undefined ? { kind: o.kind } : {}),
+    ...(o.modality !== undefined ? { modality: o.modality } : {}),
+    ...(o.redacted !== undefined
+      ? {
+          redacted: o.redacted.map((b) => ({
+            x: b.x,
+            y: b.y,
+            w: b.w,
+            h: b.h,
+            ...(b.frame !== undefined ? { frame: b.frame } : {}),
+          })),
+        }
+      : {}),
+    ...(o.frames !== undefined ? { frames: o.frames } : {}),
+    ...(o.framesRead !== undefined ? { framesRead: o.framesRead } : {}),
+  };
 }
 
 /** Pretty JSON (2 spaces, trailing newline) with the keys in the order of the VerifyReport type. */

@@ -8,7 +8,7 @@ import {
   isSecondaryCapture,
 } from '../inventory/high-risk';
 import type { InstanceRow } from '../inventory/index';
-import type { OcrCandidate } from './types';
+import type { OcrCandidate, RedactedBox } from './types';
 
 /** Strata of the visual sample, in the order they are served. */
 export const STRATA = [
@@ -27,6 +27,7 @@ export interface ImageRecord {
   stratum: Stratum;
   /** Why OCR must read it; empty when it is not high risk. */
   ocrReasons: string[];
+  modality?: string;
 }
 
 export function stratumOf(row: InstanceRow): Stratum {
@@ -49,6 +50,7 @@ export function imageRecord(row: InstanceRow, path: string): ImageRecord | undef
     series: row.SeriesInstanceUID ?? path,
     stratum: stratumOf(row),
     ocrReasons: reasons,
+    ...(row.Modality ? { modality: row.Modality } : {}),
   };
 }
 
@@ -125,19 +127,35 @@ export function drawVisualSample(
   return sample;
 }
 
+/** How many of `rest` images the random part of the OCR queue reads: a share, but at least `minimum`. */
+export function ocrSampleSize(rest: number, fraction: number, minimum: number): number {
+  return Math.min(rest, Math.max(Math.ceil(rest * fraction), minimum));
+}
+
 /**
  * The OCR queue: every high-risk image (by path), then a seeded random sample of `size` of the
- * other images. OCR is a later step; each entry is 'not run yet'.
+ * other images; each with its Modality and the boxes the redaction log lists for it.
  */
 export function planOcr(
   records: readonly ImageRecord[],
   seed: number,
   size: number,
+  redactions: ReadonlyMap<string, RedactedBox[]> = new Map(),
 ): OcrCandidate[] {
   const sorted = [...records].sort(byPath);
+  const extra = (r: ImageRecord) => ({
+    ...(r.modality !== undefined ? { modality: r.modality } : {}),
+    ...(redactions.has(r.path) ? { redacted: redactions.get(r.path) } : {}),
+  });
   const queue: OcrCandidate[] = sorted
     .filter((r) => r.ocrReasons.length > 0)
-    .map((r) => ({ path: r.path, reasons: r.ocrReasons, state: 'not run yet' }));
+    .map((r) => ({
+      path: r.path,
+      reasons: r.ocrReasons,
+      state: 'not run yet',
+      kind: 'high-risk',
+      ...extra(r),
+    }));
   // A different stream from the visual sample's, so the two samples are not the same images.
   const random = seededRandom((seed ^ 0x5bd1e995) >>> 0);
   const rest = shuffle(
@@ -145,7 +163,13 @@ export function planOcr(
     random,
   ).slice(0, size);
   for (const r of rest.sort(byPath)) {
-    queue.push({ path: r.path, reasons: [`random sample (seed ${seed})`], state: 'not run yet' });
+    queue.push({
+      path: r.path,
+      reasons: [`random sample (seed ${seed})`],
+      state: 'not run yet',
+      kind: 'sample',
+      ...extra(r),
+    });
   }
   return queue;
 }

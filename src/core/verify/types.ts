@@ -22,8 +22,11 @@ export const CHECK_IDS = [
 
 export type CheckId = (typeof CHECK_IDS)[number];
 
-/** 'not-available': the check could not run (no manifest, no recipe, or not implemented yet). */
-export type CheckStatus = 'pass' | 'fail' | 'not-available';
+/**
+ * 'not-available': the check could not run (no manifest, no recipe). 'not-run': the check was not
+ * run (OCR turned off by the person, or not run yet); the note says why. Neither fails a package.
+ */
+export type CheckStatus = 'pass' | 'fail' | 'not-available' | 'not-run';
 
 /** 'fail' findings fail their check and the verdict; 'warn' findings are for a person to look at. */
 export type Severity = 'fail' | 'warn';
@@ -59,12 +62,34 @@ export interface CheckResult {
   note?: string;
 }
 
-/** An image the OCR step would read. OCR is a later step: today every entry is 'not run yet'. */
+/** A rectangle of an image that the package's redaction log says was blacked out. */
+export interface RedactedBox {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  /** Undefined: every frame. */
+  frame?: number;
+}
+
+/** What the OCR step did with one queued image. */
+export type OcrState = 'not run yet' | 'read' | 'could not read';
+
+/** An image the OCR step reads: every high-risk image and a seeded random sample of the rest. */
 export interface OcrCandidate {
   path: string;
   /** Why it is queued: the high-risk reasons, or 'random sample (seed N)'. */
   reasons: string[];
-  state: 'not run yet';
+  state: OcrState;
+  /** 'high-risk': every word but safe tokens is a finding; 'sample': only date, ID and name shapes. */
+  kind?: 'high-risk' | 'sample';
+  /** The image's Modality (chooses the safe tokens). */
+  modality?: string;
+  /** Boxes the package's redaction log lists for this image: text inside them is not a finding. */
+  redacted?: RedactedBox[];
+  /** Frames in the image, and distinct frames OCR read (identical frames are read once). */
+  frames?: number;
+  framesRead?: number;
 }
 
 /** A person's decision on one image of the visual sample. */
@@ -93,8 +118,11 @@ export interface VerifyReport {
   /** Entry paths for a person to look at, secondary captures, dose sheets and ultrasound first. */
   sample: string[];
   sampleSeed: number;
-  /** What the pixel OCR step would read; the 'pixels-ocr' check stays 'not-available' until it runs. */
-  ocr: { state: 'not run yet'; entries: OcrCandidate[] };
+  /**
+   * What the pixel OCR step reads and what it did: 'not run yet' (verifyPackage alone), 'done'
+   * (runOcrCheck), 'off' (turned off: skipOcrCheck). The 'pixels-ocr' check is 'not-run' until done.
+   */
+  ocr: { state: 'not run yet' | 'done' | 'off'; entries: OcrCandidate[] };
   /** SHA-256 of the recipe the package was checked against (canonical JSON, as recipeHash). */
   recipeSha256?: string;
   /** SHA-256 the package records for the recipe that made it (manifest, else its recipe.json). */
@@ -108,8 +136,12 @@ export interface VerifyOptions {
   siteUidRoots?: string[];
   /** Seed of the visual sample and of the random part of the OCR queue (default 1). */
   sampleSeed?: number;
-  /** Size of the visual sample and of the random part of the OCR queue (default 20). */
+  /** Size of the visual sample (default 20). */
   sampleSize?: number;
+  /** Share of the images that are not high risk that OCR reads (default 0.05). */
+  ocrSampleFraction?: number;
+  /** ...but at least this many of them, when there are (default 20). */
+  ocrSampleMinimum?: number;
   /** Findings listed per check (default 500); the counts always cover all of them. */
   maxFindingsPerCheck?: number;
   /** Rows of the value dump kept in the report (default: all). */

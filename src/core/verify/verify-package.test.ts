@@ -277,7 +277,7 @@ function cleanStatuses(): Record<CheckId, string> {
     'one-pseudonym-per-study': 'pass',
     'references-resolve': 'pass',
     'high-risk-values': 'pass',
-    'pixels-ocr': 'not-available',
+    'pixels-ocr': 'not-run',
   };
 }
 
@@ -767,7 +767,7 @@ describe('verifyPackage: visual sample and OCR queue', () => {
   });
 
   it('queues every high-risk image for OCR, then a seeded random sample, all not run yet', async () => {
-    const report = await verifyZip({}, { sampleSeed: 3, sampleSize: 1 });
+    const report = await verifyZip({}, { sampleSeed: 3, ocrSampleMinimum: 1 });
     const queue = report.ocr.entries;
     expect(report.ocr.state).toBe('not run yet');
     expect(queue.slice(0, 2).map((o) => o.path)).toEqual([SC1.path, US1.path]);
@@ -775,9 +775,11 @@ describe('verifyPackage: visual sample and OCR queue', () => {
     expect(queue).toHaveLength(3);
     expect(queue[2].reasons).toEqual(['random sample (seed 3)']);
     expect(queue.every((o) => o.state === 'not run yet')).toBe(true);
+    expect(queue.map((o) => o.kind)).toEqual(['high-risk', 'high-risk', 'sample']);
     const ocr = report.checks.find((c) => c.id === 'pixels-ocr')!;
-    expect(ocr.status).toBe('not-available');
-    expect(ocr.counts.checked).toBe(3);
+    expect(ocr.status).toBe('not-run');
+    expect(ocr.counts.checked).toBe(0);
+    expect(ocr.note).toContain('3 images queued');
   });
 });
 

@@ -15,7 +15,8 @@ import { checkElements } from './element-checks';
 import { checkIdentityMarks, checkUids } from './identity-checks';
 import { resolveRecipe } from './recipe-check';
 import { CheckRecorder } from './recorder';
-import { drawVisualSample, imageRecord, planOcr, type ImageRecord } from './sample';
+import { drawVisualSample, imageRecord, ocrSampleSize, planOcr, type ImageRecord } from './sample';
+import { ocrNotRunYet } from './ocr-check';
 import type { PackageSource } from './source';
 import { ReferenceResolver, StudyPseudonyms } from './study-checks';
 import { CHECK_IDS, type CheckId, type VerifyOptions, type VerifyReport } from './types';
@@ -30,6 +31,8 @@ const MEDIA_STORAGE_SOP_CLASS_UID: Tag = 0x00020002;
 export const DEFAULT_SAMPLE_SIZE = 20;
 export const DEFAULT_SAMPLE_SEED = 1;
 export const DEFAULT_MAX_FINDINGS = 500;
+export const DEFAULT_OCR_SAMPLE_FRACTION = 0.05;
+export const DEFAULT_OCR_SAMPLE_MINIMUM = 20;
 
 interface SeenEntry {
   size: number;
@@ -273,13 +276,23 @@ export async function verifyPackage(
   references.finish();
   const rows = dump.rows();
   checkHighRiskValues(rows, r['high-risk-values']);
-  const ocr = planOcr(images, seed, sampleSize);
-  r['pixels-ocr'].checked = ocr.length;
-  r['pixels-ocr'].notAvailable(
-    `OCR of pixel data is not run yet: ${ocr.length} image${ocr.length === 1 ? '' : 's'} queued (every high-risk image and a random sample), listed under "OCR queue".`,
+  const rest = images.filter((i) => i.ocrReasons.length === 0).length;
+  const ocr = planOcr(
+    images,
+    seed,
+    ocrSampleSize(
+      rest,
+      options.ocrSampleFraction ?? DEFAULT_OCR_SAMPLE_FRACTION,
+      options.ocrSampleMinimum ?? DEFAULT_OCR_SAMPLE_MINIMUM,
+    ),
+    docs.manifest?.redactions,
   );
+  r['pixels-ocr'].checked = ocr.length;
 
-  const checks = CHECK_IDS.map((id) => r[id].result());
+  // OCR is a step of its own (runOcrCheck or skipOcrCheck): until it runs the check says so.
+  const checks = CHECK_IDS.map((id) =>
+    id === 'pixels-ocr' ? ocrNotRunYet(ocr.length) : r[id].result(),
+  );
   return {
     verdict: verdictOf(checks),
     checks,

@@ -45,6 +45,8 @@ class VerifyRunner {
   error = $state<string | undefined>();
   /** What was picked, in words ("2 zip volumes"). */
   picked = $state<string | undefined>();
+  /** Read the images for burned-in text (OCR) after the checks; off: the OCR check says 'not run'. */
+  ocr = $state(true);
   #worker: Worker | undefined;
   #job: VerifyJob | undefined;
   /** Rejects the wait on a terminated worker (Comlink would wait for its answer forever). */
@@ -65,6 +67,7 @@ class VerifyRunner {
     if (this.busy || files.length === 0) return;
     const job = packageJob(files);
     if (recipe !== undefined) job.recipe = recipe;
+    job.ocr = this.ocr;
     this.#job = job;
     this.picked =
       job.volumes.length > 0
@@ -75,21 +78,23 @@ class VerifyRunner {
     this.report = undefined;
     this.images = [];
     this.decisions = {};
-    this.meter = { done: 0, total: 0, bytes: 0, seconds: 0 };
+    this.meter = { phase: 'checks', done: 0, total: 0, bytes: 0, seconds: 0 };
     const worker = new Worker(new URL('../../../workers/verify.worker.ts', import.meta.url), {
       type: 'module',
       name: 'verify',
     });
     this.#worker = worker;
     const api = Comlink.wrap<VerifyWorkerApi>(worker);
-    const started = Date.now();
+    let phaseStarted = Date.now();
     const stopped = new Promise<never>((_, reject) => (this.#stop = reject));
     try {
       const report = await Promise.race([
         api.verify(
           job,
           Comlink.proxy((p: VerifyProgress) => {
-            this.meter = { ...p, seconds: (Date.now() - started) / 1000 };
+            // Each phase has its own rate: the OCR phase's clock starts when it does.
+            if (p.phase !== this.meter?.phase) phaseStarted = Date.now();
+            this.meter = { ...p, seconds: (Date.now() - phaseStarted) / 1000 };
           }),
         ),
         stopped,
