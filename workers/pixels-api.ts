@@ -1,6 +1,7 @@
 // The pixels worker's API: one image in, the boxes of burned-in text to redact out (decode every
-// frame, set identical frames aside, prefilter, OCR, device templates); and frames rendered to RGBA
-// for the Pixels screen. A thin face over core/pixels; the platform hands in codecs and OCR.
+// frame, set identical frames aside, prefilter, OCR, device templates) and the post-redaction check
+// (the boxes filled as the export fills them, read again by OCR); frames rendered to RGBA for the
+// Pixels screen. A thin face over core/pixels; the platform hands in codecs and OCR.
 import { transfer } from 'comlink';
 import { readDicomFile } from '../src/core/dicom/read';
 import { DicomReadError, type Dataset } from '../src/core/dicom/types';
@@ -15,6 +16,7 @@ import type {
 import type { OcrEngine, PhiContext } from '../src/core/pixels/detect/types';
 import { describePixels, decodeFrame, toGray8, toRgba8 } from '../src/core/pixels/decode';
 import { findBurnedInText } from '../src/core/pixels/detect';
+import { planBoxes, redactPixels } from '../src/core/pixels/redact';
 import {
   deviceSignature,
   matchTemplates,
@@ -46,6 +48,28 @@ export interface ScanBox extends FoundBox {
   templateId?: string;
 }
 
+/** Why a box of the post-redaction check is there: never the text that was read. */
+export const TEXT_LEFT_REASON = 'text still readable after redaction';
+
+/**
+ * The post-redaction check: the image with its boxes filled exactly as the export fills them, read
+ * again by OCR with the same PHI rules. 'text-left': words that still classify as PHI (their boxes,
+ * reason TEXT_LEFT_REASON); 'clean': none; 'not-run': no box to fill, or the check could not run
+ * (`why` in plain words, naming no value).
+ */
+export type PostCheck =
+  | { state: 'clean' }
+  | { state: 'text-left'; boxes: FoundBox[] }
+  | { state: 'not-run'; why: string };
+
+export interface CheckRequest {
+  fileId: string;
+  source: ArrayBuffer | Blob;
+  /** The boxes that will be redacted (the reviewer's, as stored). */
+  boxes: Box[];
+  context: PhiContext;
+}
+
 export type PixelScanResult =
   | {
       fileId: string;
@@ -58,6 +82,8 @@ export type PixelScanResult =
       boxes: ScanBox[];
       rows: number;
       columns: number;
+      /** The post-redaction check of `boxes` ('not-run' when there is none). */
+      postCheck: PostCheck;
     }
   | {
       fileId: string;
@@ -176,6 +202,14 @@ function failure(fileId: string, error: unknown, signature?: string): PixelScanR
   };
 }
 
+function notRun(fileId: string, error: unknown): PostCheck {
+  const result = failure(fileId, error);
+  return {
+    state: 'not-run',
+    why: result.ok ? 'the check could not run' : `the check could not run: ${result.reason}`,
+  };
+}
+
 interface OpenImage {
   fileId: string;
   dataset: Dataset;
@@ -275,8 +309,11 @@ export function createPixelsWorkerApi(platform: PixelPlatform) {
           } else for (const i of indexes) boxes.push({ ...box, frame: i });
         }
       };
+      // The grey window of each frame, so the post-check sees the filled frame as OCR saw it.
+      const windows: (GrayWindow | undefined)[] = [];
       for (let index = 0; index < frames; index++) {
         const frame = await decodeFrame(file.dataset, desc, index, set);
+        windows[index] = ocrWindow(frame, desc);
         const gray = toGray8(frame, desc);
         const hash = frameHash(gray.data);
         const same = seen.get(hash);
@@ -297,6 +334,12 @@ export function createPixelsWorkerApi(platform: PixelPlatform) {
         file.meta,
       ))
         boxes.push(box);
+      const collapsed = collapseBoxes(boxes, frames);
+      const image = { dataset: file.dataset, transferSyntaxUID: file.syntax.transferSyntaxUID };
+      // A check that fails leaves the boxes found: the image then waits for a reviewer's check.
+      const postCheck = await checkFilled(image, desc, collapsed, job.context, set, (i) =>
+        Promise.resolve(windows[i]),
+      ).catch((error: unknown) => notRun(fileId, error));
       return {
         fileId,
         ok: true,
@@ -304,18 +347,104 @@ export function createPixelsWorkerApi(platform: PixelPlatform) {
         frames,
         framesRead,
         read,
-        boxes: collapseBoxes(boxes, frames),
+        boxes: collapsed,
         rows: desc.rows,
         columns: desc.columns,
+        postCheck,
       };
     } catch (error) {
       return failure(fileId, error, signature);
     }
   }
 
+  /**
+   * Fills `boxes` with redactPixels, the function the export writes with (so what is read is what
+   * will be written: the same fill values, YBR 4:2:2 pair widening, lossless re-encoding), decodes
+   * the frames a box touches again, and reads them with OCR (every frame, same PHI context, same
+   * grey window as the scan; the safety net off: its unread blobs were offered to the reviewer in
+   * the scan, and the check asks only whether a PHI word can still be read).
+   */
+  async function checkFilled(
+    image: { dataset: Dataset; transferSyntaxUID: string },
+    desc: PixelDescription,
+    boxes: readonly Box[],
+    context: PhiContext,
+    set: CodecSet,
+    windowOf: (index: number) => Promise<GrayWindow | undefined>,
+  ): Promise<PostCheck> {
+    if (boxes.length === 0) return { state: 'not-run', why: 'no box to black out' };
+    const redacted = await redactPixels(image, boxes, set, { reviewed: false });
+    if (!redacted.changed) return { state: 'not-run', why: 'no box inside the image' };
+    const after = describePixels(redacted.dataset, redacted.transferSyntaxUID);
+    const touched = [...planBoxes(boxes, desc.rows, desc.columns, desc.numberOfFrames).rects.keys()]
+      .filter((i) => i < after.numberOfFrames)
+      .sort((a, b) => a - b);
+    const left: FoundBox[] = [];
+    for (let start = 0; start < touched.length; start += FRAMES_PER_READ) {
+      const indexes = touched.slice(start, start + FRAMES_PER_READ);
+      const grays: Gray8[] = [];
+      for (const i of indexes) {
+        const frame = await decodeFrame(redacted.dataset, after, i, set);
+        grays.push(toGray8(frame, after, await windowOf(i)));
+      }
+      const found = await findBurnedInText(grays, context, lazyOcr, {
+        alwaysRead: true,
+        safetyNet: false,
+      });
+      for (const box of found.boxes) {
+        const { x, y, w, h, confidence } = box;
+        const at = (i: number): FoundBox => ({
+          x,
+          y,
+          w,
+          h,
+          source: 'ocr',
+          reason: TEXT_LEFT_REASON,
+          ...(confidence !== undefined ? { confidence } : {}),
+          frame: i,
+        });
+        if (box.frame === undefined) for (const i of indexes) left.push(at(i));
+        else left.push(at(indexes[box.frame]));
+      }
+    }
+    if (left.length === 0) return { state: 'clean' };
+    return { state: 'text-left', boxes: collapseBoxes(left, desc.numberOfFrames) };
+  }
+
+  async function checkRedaction(request: CheckRequest): Promise<PostCheck> {
+    try {
+      const file = await readDicomFile(await bytesOf(request.source));
+      if (!file.pixelData) return { state: 'not-run', why: 'the file has no pixel data' };
+      const transferSyntaxUID = file.syntax.transferSyntaxUID;
+      const desc = describePixels(file.dataset, transferSyntaxUID);
+      const set = await loadCodecs();
+      const headerWindow = desc.windowCenter !== undefined && (desc.windowWidth ?? 0) > 0;
+      return await checkFilled(
+        { dataset: file.dataset, transferSyntaxUID },
+        desc,
+        request.boxes,
+        request.context,
+        set,
+        // Without a header window the scan's grey came from each frame's own range: decode it again.
+        async (i) =>
+          desc.samplesPerPixel === 1 && !headerWindow
+            ? ocrWindow(await decodeFrame(file.dataset, desc, i, set), desc)
+            : undefined,
+      );
+    } catch (error) {
+      return notRun(request.fileId, error);
+    }
+  }
+
   return {
     /** Never throws: an image that cannot be read comes back as { ok: false } with a reason naming no value. */
     scanImage,
+
+    /**
+     * The post-redaction check of a reviewer's boxes (starts OCR when it has not started). Never
+     * throws: a file that cannot be read gives 'not-run' with a reason naming no value.
+     */
+    checkRedaction,
 
     /** One frame as RGBA (windowed for monochrome), shrunk to `maxSize` when asked; the pixels move back. */
     async renderFrame(request: RenderRequest): Promise<RenderedFrame> {
@@ -419,6 +548,35 @@ function templateBoxes(
         templateId: match.template.id,
       });
   return out;
+}
+
+type GrayWindow = { center: number; width: number };
+
+/**
+ * The window toGray8 uses for a monochrome frame when given none and the header has none (the
+ * frame's own range): after a fill the range changes, so the post-check passes this one instead.
+ * Undefined: colour, or the header's window (which toGray8 uses by itself).
+ */
+function ocrWindow(frame: Frame, desc: PixelDescription): GrayWindow | undefined {
+  if (frame.samplesPerPixel !== 1) return undefined;
+  if (desc.windowCenter !== undefined && desc.windowWidth !== undefined && desc.windowWidth > 0)
+    return undefined;
+  let lo = Infinity;
+  let hi = -Infinity;
+  const data = frame.data;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (!Number.isFinite(lo)) lo = hi = 0;
+  const slope = desc.rescaleSlope ?? 1;
+  const intercept = desc.rescaleIntercept ?? 0;
+  const a = lo * slope + intercept;
+  const b = hi * slope + intercept;
+  const min = Math.min(a, b);
+  const width = Math.max(Math.max(a, b) - min + 1, 1);
+  return { center: min + 0.5 + (width - 1) / 2, width };
 }
 
 /** The header's window, in the stored-value space after the modality LUT; else the frame's full range. */

@@ -15,7 +15,10 @@ import { startScan, type ScanSourceItem } from './scan';
 import { IDENTIFIER_PATHS } from './identifiers';
 import {
   applyTemplateRows,
+  boxesKeyOf,
+  findingRowOf,
   pixelGateOf,
+  postCheckIsCurrent,
   pixelRulesOf,
   pixelTargets,
   readPixelGate,
@@ -104,6 +107,7 @@ function fakeWorker(
         : [],
       rows: 64,
       columns: 64,
+      postCheck: found ? { state: 'clean' } : { state: 'not-run', why: 'no box to black out' },
     };
   };
   const api = { scanImage } as unknown as PixelsWorkerApi;
@@ -244,6 +248,7 @@ describe('findings, resume, cancel, progress', () => {
         boxes: [],
         rows: 1,
         columns: 1,
+        postCheck: { state: 'not-run', why: 'no box to black out' },
       };
     });
     const summary = await startPixelScan({
@@ -303,6 +308,7 @@ describe('findings, resume, cancel, progress', () => {
         boxes: [],
         rows: 1,
         columns: 1,
+        postCheck: { state: 'not-run', why: 'no box to black out' },
       };
     });
     const summary = await startPixelScan({
@@ -401,5 +407,117 @@ describe('templates and the gate', () => {
     });
     const failed = row({ fileId: 'r/b.dcm' as FileId, status: 'failed', error: 'x' });
     expect(pixelGateOf(targets, [approved, failed], 'redact-phi-only').open).toBe(false);
+  });
+
+  describe('the post-redaction check in the gate', () => {
+    const box = { x: 0, y: 0, w: 10, h: 4, source: 'ocr', reason: 'matches PatientName' };
+    const leftover = {
+      x: 10,
+      y: 0,
+      w: 8,
+      h: 4,
+      source: 'ocr',
+      reason: 'text still readable after redaction',
+    };
+    const targets = [{ fileId: 'r/a.dcm' }];
+    const gate = (f: PixelFindingRow) => pixelGateOf(targets, [f], 'redact-all-text-in-high-risk');
+    const textLeft = row({
+      status: 'found',
+      boxes: [box],
+      postCheck: {
+        state: 'text-left',
+        boxes: [leftover],
+        checkedAt: 1,
+        boxesKey: boxesKeyOf([box]),
+      },
+    });
+
+    test('text left after redaction keeps the gate closed even when the image is approved', () => {
+      expect(gate(textLeft)).toMatchObject({ open: false, toReview: 1, textLeft: 1 });
+      const approved = { ...textLeft, approvedAt: 2, approvedBy: 'Ada' };
+      expect(gate(approved)).toMatchObject({ open: false, toReview: 1, textLeft: 1, approved: 1 });
+    });
+
+    test('a reviewer who accepts the remaining text (named) opens the gate for an approved image', () => {
+      const accepted: PixelFindingRow = {
+        ...textLeft,
+        approvedAt: 3,
+        approvedBy: 'Ada',
+        postCheck: { ...textLeft.postCheck!, acceptedBy: 'Ada', acceptedAt: 3 },
+      };
+      expect(gate(accepted)).toMatchObject({ open: true, toReview: 0, textLeft: 0 });
+      // Accepting is not approving: the boxes still wait for an approval.
+      const { approvedAt: _a, approvedBy: _b, ...notApproved } = accepted;
+      expect(gate(notApproved)).toMatchObject({ open: false, toReview: 1, textLeft: 0 });
+    });
+
+    test('a new check of changed boxes that comes back clean opens the gate for an approved image', () => {
+      const bigger = { ...box, w: 20 };
+      const rechecked: PixelFindingRow = {
+        ...textLeft,
+        boxes: [bigger],
+        approvedAt: 4,
+        approvedBy: 'Ada',
+        postCheck: { state: 'clean', checkedAt: 4, boxesKey: boxesKeyOf([bigger]) },
+      };
+      expect(gate(rechecked)).toMatchObject({ open: true, textLeft: 0 });
+      expect(postCheckIsCurrent(rechecked)).toBe(true);
+    });
+
+    test('changing the boxes alone does not resolve text left: the old check stands until a new one', () => {
+      const moved: PixelFindingRow = { ...textLeft, boxes: [{ ...box, w: 20 }], approvedAt: 5 };
+      expect(postCheckIsCurrent(moved)).toBe(false);
+      expect(gate(moved)).toMatchObject({ open: false, textLeft: 1 });
+    });
+
+    test('a clean check or one that did not run never blocks an approved image', () => {
+      const base = { ...row({ status: 'found', boxes: [box] }), approvedAt: 6, approvedBy: 'Ada' };
+      expect(gate({ ...base, postCheck: { state: 'clean', checkedAt: 6 } }).open).toBe(true);
+      expect(
+        gate({ ...base, postCheck: { state: 'not-run', checkedAt: 6, why: 'no box to black out' } })
+          .open,
+      ).toBe(true);
+    });
+
+    test('the check of a scan is stored with the image, tied to its boxes, leftover boxes without text', () => {
+      const file = {
+        fileId: 'r/a.dcm' as FileId,
+        row: { Modality: 'US', seriesKey: 's', patientKey: 'p' } as unknown as PixelScanFile['row'],
+        read: () => Promise.resolve(new ArrayBuffer(0)),
+      };
+      const stored = findingRowOf(
+        file,
+        {
+          fileId: 'r/a.dcm',
+          ok: true,
+          signature: 'SIG',
+          frames: 1,
+          framesRead: 1,
+          read: 'ocr',
+          boxes: [{ ...box, source: 'ocr' }],
+          rows: 64,
+          columns: 64,
+          postCheck: {
+            state: 'text-left',
+            boxes: [{ ...leftover, source: 'ocr', confidence: 80 }],
+          },
+        },
+        7,
+      );
+      expect(stored.postCheck).toEqual({
+        state: 'text-left',
+        checkedAt: 7,
+        boxesKey: boxesKeyOf(stored.boxes),
+        boxes: [{ ...leftover, confidence: 80 }],
+      });
+      expect(postCheckIsCurrent(stored)).toBe(true);
+      expect(gate(stored)).toMatchObject({ open: false, textLeft: 1 });
+    });
+
+    test('the boxes key ignores order and names frames', () => {
+      const a = { ...box, frame: 1 };
+      expect(boxesKeyOf([a, box])).toBe(boxesKeyOf([box, a]));
+      expect(boxesKeyOf([a])).not.toBe(boxesKeyOf([box]));
+    });
   });
 });

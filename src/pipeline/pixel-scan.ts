@@ -1,6 +1,7 @@
 // The pixel scan: which selected images to read for burned-in text, reading them in the worker pool
-// (every frame decoded, identical frames once, prefilter, OCR, device templates), and one
-// PixelFindingRow per image in the store. Resumes without reading finished images again.
+// (every frame decoded, identical frames once, prefilter, OCR, device templates, the post-redaction
+// check), and one PixelFindingRow per image in the store. Resumes without reading finished images
+// again. The gate: what still stands between the pixel step and the export.
 //
 // No DOM: the page (Web Worker pool, folder handles) and the CLI (worker_threads, node:fs) share it.
 import {
@@ -15,12 +16,20 @@ import type { PhiContext } from '../core/pixels/detect/types';
 import { defaultSafeTokens } from '../core/pixels/detect/safe-tokens';
 import type { CleanroomDb } from '../store/db';
 import { bulkPutInBatches } from '../store/batch';
-import type { FileId, PixelBoxRow, PixelFindingRow, TemplateRow } from '../store/types';
+import type {
+  FileId,
+  PixelBoxRow,
+  PixelFindingRow,
+  PixelPostCheck,
+  TemplateRow,
+} from '../store/types';
 import { isCancellation, type Pool } from '../../workers/pool';
 import type {
   PixelScanJob,
   PixelScanResult,
   PixelsWorkerApi,
+  PostCheck,
+  ScanBox,
   TemplateInput,
 } from '../../workers/pixels-api';
 import { IDENTIFIER_PATHS, rowIdentifierTokens } from './identifiers';
@@ -152,6 +161,48 @@ export function applyTemplateRows(
   return { ...rest, boxes: [...row.boxes, ...added], status: 'found', updatedAt: Date.now() };
 }
 
+/** A found box as stored: geometry, frame, source, reason, confidence, template; nothing else. */
+function boxRowOf(b: ScanBox): PixelBoxRow {
+  const box: PixelBoxRow = { x: b.x, y: b.y, w: b.w, h: b.h, source: b.source, reason: b.reason };
+  if (b.frame !== undefined) box.frame = b.frame;
+  if (b.confidence !== undefined) box.confidence = b.confidence;
+  if (b.templateId !== undefined) box.templateId = b.templateId;
+  return box;
+}
+
+/** The rectangles a check filled, order-free: equal keys mean the same redaction. */
+export function boxesKeyOf(boxes: readonly PixelBoxRow[]): string {
+  return boxes
+    .map((b) => `${b.x},${b.y},${b.w},${b.h},${b.frame ?? '*'}`)
+    .sort()
+    .join(';');
+}
+
+/** A worker's post-check as stored, tied to the boxes it filled. */
+export function postCheckRowOf(
+  check: PostCheck,
+  boxes: readonly PixelBoxRow[],
+  now = Date.now(),
+): PixelPostCheck {
+  const row: PixelPostCheck = { state: check.state, checkedAt: now, boxesKey: boxesKeyOf(boxes) };
+  if (check.state === 'text-left') row.boxes = check.boxes.map(boxRowOf);
+  if (check.state === 'not-run') row.why = check.why;
+  return row;
+}
+
+/** True when the stored check was made for the row's boxes as they are now. */
+export function postCheckIsCurrent(row: PixelFindingRow): boolean {
+  return row.postCheck !== undefined && row.postCheck.boxesKey === boxesKeyOf(row.boxes);
+}
+
+/**
+ * The post-check rule of the gate: text still readable after redaction blocks the image until a
+ * check of changed boxes comes back clean (which replaces this one) or a reviewer accepts it.
+ */
+export function textLeftBlocks(row: PixelFindingRow): boolean {
+  return row.postCheck?.state === 'text-left' && row.postCheck.acceptedAt === undefined;
+}
+
 export function findingRowOf(
   file: PixelScanFile,
   result: PixelScanResult,
@@ -177,22 +228,10 @@ export function findingRowOf(
       columns: file.row.Columns,
       error: result.reason,
     };
-  const boxes: PixelBoxRow[] = result.boxes.map((b) => {
-    const box: PixelBoxRow = {
-      x: b.x,
-      y: b.y,
-      w: b.w,
-      h: b.h,
-      source: b.source,
-      reason: b.reason,
-    };
-    if (b.frame !== undefined) box.frame = b.frame;
-    if (b.confidence !== undefined) box.confidence = b.confidence;
-    if (b.templateId !== undefined) box.templateId = b.templateId;
-    return box;
-  });
+  const boxes: PixelBoxRow[] = result.boxes.map(boxRowOf);
   return {
     ...base,
+    postCheck: postCheckRowOf(result.postCheck, boxes, now),
     signature: result.signature,
     status: boxes.length > 0 ? 'found' : 'clean',
     why: highRisk ? 'high-risk' : result.read === 'ocr' ? 'prefilter' : 'cleared',
@@ -434,8 +473,13 @@ export interface PixelGate {
   images: number;
   /** Not read yet. */
   toRead: number;
-  /** Boxes found (or the image failed) and no reviewer approved it yet. */
+  /**
+   * Boxes found (or the image failed) and no reviewer approved it yet, or text still readable
+   * after redaction that no reviewer resolved.
+   */
   toReview: number;
+  /** Images whose post-redaction check left PHI text readable, not resolved yet (in `toReview` too). */
+  textLeft: number;
   found: number;
   failed: number;
   approved: number;
@@ -453,6 +497,7 @@ export function pixelGateOf(
   let found = 0;
   let failed = 0;
   let approved = 0;
+  let textLeft = 0;
   for (const t of targets) {
     const f = byId.get(t.fileId as FileId);
     if (!f || f.status === 'pending') {
@@ -462,7 +507,12 @@ export function pixelGateOf(
     if (f.status === 'found') found++;
     if (f.status === 'failed') failed++;
     if (f.approvedAt !== undefined) approved++;
-    else if (f.status === 'found' || f.status === 'failed') toReview++;
+    // An approval does not open the gate over text the check could still read.
+    if (textLeftBlocks(f)) {
+      textLeft++;
+      toReview++;
+    } else if (f.approvedAt === undefined && (f.status === 'found' || f.status === 'failed'))
+      toReview++;
   }
   const off = mode === 'off';
   return {
@@ -471,6 +521,7 @@ export function pixelGateOf(
     images: targets.length,
     toRead: off ? 0 : toRead,
     toReview: off ? 0 : toReview,
+    textLeft: off ? 0 : textLeft,
     found,
     failed,
     approved,

@@ -226,8 +226,30 @@ export interface PixelFindingRow {
   /** Set when a reviewer approved the image (with or without boxes); cleared by any box change. */
   approvedBy?: string;
   approvedAt?: number;
+  /**
+   * The post-redaction check: the boxes filled as the export fills them and read again by OCR.
+   * 'text-left' blocks the export until a new check of changed boxes comes back clean or a
+   * reviewer accepts what is left (`acceptedBy`); an edit of the boxes leaves it in place.
+   */
+  postCheck?: PixelPostCheck;
   error?: string;
   updatedAt: number;
+}
+
+/** What the post-redaction check found for an image's boxes (pipeline/pixel-scan `boxesKeyOf`). */
+export interface PixelPostCheck {
+  /** 'clean': no PHI word readable after the fill; 'text-left': some still are; 'not-run': no box, or the check failed. */
+  state: 'clean' | 'text-left' | 'not-run';
+  /** Where PHI words are still readable (reason 'text still readable after redaction', never the text). */
+  boxes?: PixelBoxRow[];
+  checkedAt: number;
+  /** The boxes that were filled for this check: when the row's boxes differ, the check is out of date. */
+  boxesKey?: string;
+  /** Why the check did not run, in plain words (no values). */
+  why?: string;
+  /** A reviewer who looked and said the remaining text is not identifying (for 'text-left'). */
+  acceptedBy?: string;
+  acceptedAt?: number;
 }
 
 /** A device template as stored (core/pixels templates). */

@@ -1,17 +1,21 @@
 // The reviewer's box edits and the review order, as pure functions.
 import { describe, expect, test } from 'vitest';
 import type { FileId, PixelFindingRow } from '../../store/types';
+import { boxesKeyOf } from '../../pipeline/pixel-scan';
 import {
+  acceptedRemainingText,
   approved,
   boxFromCorners,
   clampBox,
   clusterOf,
   deviceLabel,
   moveBox,
+  needsCheck,
   needsReview,
   orderForReview,
   resizeBox,
   withBoxes,
+  withPostCheck,
 } from './pixels-review';
 
 const box = { x: 10, y: 10, w: 20, h: 10, source: 'ocr', reason: 'matches PatientName' };
@@ -78,5 +82,67 @@ describe('review order and device clusters', () => {
     const d = row({ fileId: 'r/d' as FileId, signature: 'other' });
     expect(clusterOf([a, b, c, d], a).map((r) => r.fileId)).toEqual(['r/a', 'r/b']);
     expect(deviceLabel(a.signature)).toBe('Acme Sonority 9 · US 480×360');
+  });
+});
+
+describe('the post-redaction check and its resolution', () => {
+  const left = {
+    x: 30,
+    y: 10,
+    w: 8,
+    h: 10,
+    source: 'ocr',
+    reason: 'text still readable after redaction',
+  };
+  const textLeft = row({
+    approvedAt: 1,
+    approvedBy: 'Ada',
+    postCheck: { state: 'text-left', boxes: [left], checkedAt: 1, boxesKey: boxesKeyOf([box]) },
+  });
+
+  test('text left needs a person even when the image is approved', () => {
+    expect(needsReview(textLeft)).toBe(true);
+    expect(needsCheck(textLeft)).toBe(false);
+  });
+
+  test('accepting the remaining text records who and when, and approves', () => {
+    const accepted = acceptedRemainingText(row({ postCheck: textLeft.postCheck }), 'Grace', 9);
+    expect(accepted.postCheck).toMatchObject({ acceptedBy: 'Grace', acceptedAt: 9 });
+    expect(accepted).toMatchObject({ approvedBy: 'Grace', approvedAt: 9 });
+    expect(needsReview(accepted)).toBe(false);
+  });
+
+  test('editing the boxes keeps text left (without an acceptance) and asks for a new check', () => {
+    const accepted = acceptedRemainingText(textLeft, 'Grace', 9);
+    const edited = withBoxes(accepted, [{ ...box, w: 40 }], 10);
+    expect(edited.postCheck?.state).toBe('text-left');
+    expect(edited.postCheck?.acceptedBy).toBeUndefined();
+    expect(needsCheck(edited)).toBe(true);
+    expect(needsReview(edited)).toBe(true);
+  });
+
+  test('removing every box leaves nothing to check', () => {
+    const none = withBoxes(textLeft, [], 10);
+    expect(none.postCheck).toMatchObject({ state: 'not-run' });
+    expect(none.status).toBe('clean');
+    expect(needsReview(none)).toBe(false);
+  });
+
+  test('a new clean check of the boxes as they are replaces text left; one of other boxes is dropped', () => {
+    const bigger = withBoxes(textLeft, [{ ...box, w: 40 }], 10);
+    const clean = { state: 'clean' as const, checkedAt: 11, boxesKey: boxesKeyOf(bigger.boxes) };
+    expect(withPostCheck(bigger, clean, 11).postCheck).toEqual(clean);
+    expect(withPostCheck(bigger, { ...clean, boxesKey: boxesKeyOf([box]) })).toBe(bigger);
+  });
+
+  test('a check that could not run never replaces text left', () => {
+    const bigger = withBoxes(textLeft, [{ ...box, w: 40 }], 10);
+    const failed = {
+      state: 'not-run' as const,
+      why: 'the check stopped (Error)',
+      checkedAt: 11,
+      boxesKey: boxesKeyOf(bigger.boxes),
+    };
+    expect(withPostCheck(bigger, failed)).toBe(bigger);
   });
 });

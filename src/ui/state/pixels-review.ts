@@ -1,6 +1,8 @@
-// The reviewer's edits on an image's boxes as pure functions: move, resize, clamp, approve, and
-// the order in which the Pixels screen shows images (what still needs a person first).
-import type { PixelBoxRow, PixelFindingRow } from '../../store/types';
+// The reviewer's edits on an image's boxes as pure functions: move, resize, clamp, approve, the
+// post-redaction check's result and its resolution, and the order in which the Pixels screen shows
+// images (what still needs a person first).
+import { boxesKeyOf, postCheckIsCurrent, textLeftBlocks } from '../../pipeline/pixel-scan';
+import type { PixelBoxRow, PixelFindingRow, PixelPostCheck } from '../../store/types';
 
 /** Keeps a box inside the frame and at least 1 pixel wide and high (integer pixels). */
 export function clampBox<B extends PixelBoxRow>(box: B, columns: number, rows: number): B {
@@ -62,9 +64,50 @@ export function withBoxes(
   boxes: PixelBoxRow[],
   now = Date.now(),
 ): PixelFindingRow {
-  const { approvedAt: _at, approvedBy: _by, ...rest } = row;
+  const { approvedAt: _at, approvedBy: _by, postCheck, ...rest } = row;
   const status = row.status === 'failed' ? 'failed' : boxes.length > 0 ? 'found' : 'clean';
-  return { ...rest, boxes, status, edited: true, updatedAt: now };
+  const next: PixelFindingRow = { ...rest, boxes, status, edited: true, updatedAt: now };
+  if (boxes.length === 0)
+    // No box: nothing is filled, so there is nothing to check (the reviewer says there is no PHI).
+    next.postCheck = { state: 'not-run', why: 'no box to black out', checkedAt: now, boxesKey: '' };
+  else if (postCheck) {
+    // Text left stays until a new check of these boxes; an acceptance was for the old boxes.
+    const { acceptedBy: _by2, acceptedAt: _at2, ...check } = postCheck;
+    next.postCheck = check;
+  }
+  return next;
+}
+
+/**
+ * The row with a new post-check of `boxesKey`. A check of boxes that changed meanwhile is dropped;
+ * a check that could not run never replaces text left (a failure must not open the gate).
+ */
+export function withPostCheck(
+  row: PixelFindingRow,
+  check: PixelPostCheck,
+  now = Date.now(),
+): PixelFindingRow {
+  if (check.boxesKey !== boxesKeyOf(row.boxes)) return row;
+  if (check.state === 'not-run' && row.postCheck?.state === 'text-left') return row;
+  return { ...row, postCheck: check, updatedAt: now };
+}
+
+/** The reviewer looked at the text still readable and says it is not identifying: recorded, and approved. */
+export function acceptedRemainingText(
+  row: PixelFindingRow,
+  by: string,
+  now = Date.now(),
+): PixelFindingRow {
+  if (row.postCheck?.state !== 'text-left') return approved(row, by, now);
+  return {
+    ...approved(row, by, now),
+    postCheck: { ...row.postCheck, acceptedBy: by, acceptedAt: now },
+  };
+}
+
+/** Boxes that will be filled but were not checked as they are (edited, or templates added since). */
+export function needsCheck(row: PixelFindingRow): boolean {
+  return row.status === 'found' && row.boxes.length > 0 && !postCheckIsCurrent(row);
 }
 
 export function approved(row: PixelFindingRow, by: string, now = Date.now()): PixelFindingRow {
@@ -72,8 +115,13 @@ export function approved(row: PixelFindingRow, by: string, now = Date.now()): Pi
 }
 
 export function needsReview(row: PixelFindingRow): boolean {
-  return (row.status === 'found' || row.status === 'failed') && row.approvedAt === undefined;
+  return (
+    ((row.status === 'found' || row.status === 'failed') && row.approvedAt === undefined) ||
+    textLeftBlocks(row)
+  );
 }
+
+export { textLeftBlocks };
 
 export type PixelFilter = 'review' | 'found' | 'approved' | 'clean' | 'failed' | 'all';
 

@@ -1,12 +1,19 @@
-// The Pixels screen's writes: box edits, approvals (per image and per device), device templates
-// (made from an image, imported from a CTP script, exported as one). Each write is one transaction.
+// The Pixels screen's writes: box edits, approvals (per image and per device), post-redaction
+// checks and their resolution, device templates (made from an image, imported from a CTP script,
+// exported as one). Each write is one transaction.
 import { formatCtpScript, parseCtpScript, type Template } from '../../core/pixels/templates';
 import type { Box } from '../../core/pixels/types';
 import { applyTemplateRows } from '../../pipeline/pixel-scan';
 import { getSetting } from '../../store';
-import type { FileId, PixelBoxRow, PixelFindingRow, TemplateRow } from '../../store/types';
+import type {
+  FileId,
+  PixelBoxRow,
+  PixelFindingRow,
+  PixelPostCheck,
+  TemplateRow,
+} from '../../store/types';
 import { db } from './db';
-import { approved, withBoxes } from './pixels-review';
+import { acceptedRemainingText, approved, withBoxes, withPostCheck } from './pixels-review';
 
 /** Who approves: the reviewer's name from the settings, else a plain word. */
 export async function reviewerName(): Promise<string> {
@@ -29,6 +36,28 @@ export async function approveImages(fileIds: readonly FileId[]): Promise<void> {
     await db.pixelFindings.bulkPut(
       rows.filter((r): r is PixelFindingRow => r !== undefined).map((r) => approved(r, by, now)),
     );
+  });
+}
+
+/** Stores a post-check of the boxes it names (dropped when the boxes changed meanwhile). */
+export async function savePostCheck(fileId: FileId, check: PixelPostCheck): Promise<void> {
+  await db.transaction('rw', db.pixelFindings, async () => {
+    const row = await db.pixelFindings.get(fileId);
+    if (!row) return;
+    const next = withPostCheck(row, check);
+    if (next !== row) await db.pixelFindings.put(next);
+  });
+}
+
+/**
+ * The reviewer's word on text still readable after redaction: 'The remaining text is not
+ * identifying'. Recorded with their name, and the image approved with its boxes.
+ */
+export async function acceptRemainingText(fileId: FileId): Promise<void> {
+  const by = await reviewerName();
+  await db.transaction('rw', db.pixelFindings, async () => {
+    const row = await db.pixelFindings.get(fileId);
+    if (row) await db.pixelFindings.put(acceptedRemainingText(row, by));
   });
 }
 
