@@ -1,6 +1,8 @@
-// Export: the sample is written as a real package into the picked output folder; every file in it
-// parses and matches the manifest, no planted value is in any byte, the key file comes as a
-// download and never lands beside the package, and the zip is byte-identical to the CLI's.
+// Export: the sample is written as a real package into the picked output folder once the Review and
+// Pixels gates are open; every file in it parses and matches the manifest, no planted value is in
+// any byte, the key file comes as a download and never lands beside the package, the DICOM files
+// are byte-identical to the CLI's, and an export closed after its first volume resumes to the same
+// bytes as an uninterrupted one.
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,11 +11,21 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
 import { generateSampleSet } from '../src/core/sample/sample-set';
+import { defaultRecipe, type Recipe } from '../src/core/profile/recipe';
 import { readZipEntries } from '../src/core/package/read-zip';
 import { readKeyFile } from '../src/core/package/keyfile';
 import { readDicomFile } from '../src/core/dicom/read';
-import { test, expect, PICKED_OUTPUT, SAMPLES_DIR } from './fixtures';
-import { scanSampleData } from './fixtures-app';
+import { test, expect, guardPage, PICKED_INPUT, PICKED_OUTPUT, SAMPLES_DIR } from './fixtures';
+import {
+  clearOpfsFolder,
+  listOpfsFolder,
+  loadRecipe,
+  openStep,
+  passPixelsGate,
+  passReviewGate,
+  readOpfsFolder,
+  scanSampleData,
+} from './fixtures-app';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(REPO, 'dist-cli', 'cleanroom.mjs');
@@ -30,46 +42,42 @@ interface BrowserExport {
 
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
-/** Reads every file of an OPFS folder back as base64 (names sorted). */
-async function readOpfsFolder(page: Page, folder: string): Promise<Map<string, Buffer>> {
-  const files = await page.evaluate(async (folder) => {
-    const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle(folder);
-    const out: [string, string][] = [];
-    for await (const [name, handle] of dir.entries()) {
-      if (handle.kind !== 'file') {
-        out.push([`${name}/`, '']);
-        continue;
-      }
-      const bytes = new Uint8Array(
-        await (await (handle as FileSystemFileHandle).getFile()).arrayBuffer(),
-      );
-      let binary = '';
-      for (let i = 0; i < bytes.length; i += 0x8000)
-        binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-      out.push([name, btoa(binary)]);
-    }
-    return out.sort(([a], [b]) => (a < b ? -1 : 1));
-  }, folder);
-  return new Map(files.map(([name, b64]) => [name, Buffer.from(b64, 'base64')]));
-}
+/** A recipe that turns the Pixels step off (for tests of export mechanics and of the CLI twin). */
+const PIXELS_OFF = (recipe: Recipe): void => {
+  recipe.pixels = { mode: 'off' };
+};
 
-/** Sample → Inventory (no rule) → Export with the given secret file → package, report, key file. */
+/**
+ * Sample → Inventory (no rule) → the project secret → Review gate → Pixels gate (unless the
+ * recipe turns it off) → Export → package, report, key file.
+ */
 async function exportInBrowser(
   page: Page,
   secretPath: string,
   dir: string,
+  pixels: 'read' | 'off',
 ): Promise<BrowserExport> {
   await page.setViewportSize({ width: 1280, height: 900 });
   await scanSampleData(page);
   await expect(page.getByText('No rule: every series is selected.')).toBeVisible();
-  await page.getByRole('link', { name: /^Export/ }).click();
-  await expect(page.getByRole('heading', { name: 'Export', level: 1 })).toBeVisible();
-
+  if (pixels === 'off') await loadRecipe(page, PIXELS_OFF);
+  await openStep(page, 'Export');
   await page.getByLabel('Project secret file').setInputFiles(secretPath);
   await expect(page.getByText('The project secret now comes from that file.')).toBeVisible();
+  const exportButton = page.getByRole('button', { name: 'Choose output folder and export' });
+  await expect(exportButton).toBeDisabled();
+
+  await passReviewGate(page);
+  if (pixels === 'read') {
+    await expect(exportButton).toBeDisabled();
+    await expect(page.locator('[data-gate="pixels-closed"]')).toBeVisible();
+    await passPixelsGate(page);
+    await openStep(page, 'Export');
+  }
+  await expect(page.locator('[data-gate="pixels-closed"]')).toHaveCount(0);
   await page.screenshot({ path: `${SHOTS}/5-export-before.png`, fullPage: true });
 
-  await page.getByRole('button', { name: 'Choose output folder and export' }).click();
+  await exportButton.click();
   await expect(page.getByRole('heading', { name: 'Package written' })).toBeVisible({
     timeout: 90_000,
   });
@@ -96,6 +104,14 @@ async function exportInBrowser(
   };
 }
 
+/** The entries of a zip, by name. */
+async function zipEntries(zip: Uint8Array): Promise<Map<string, Uint8Array>> {
+  const entries = new Map<string, Uint8Array>();
+  for await (const entry of readZipEntries(new Blob([new Uint8Array(zip)])))
+    entries.set(entry.name, await entry.data());
+  return entries;
+}
+
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'cleanroom-export-e2e-'));
 }
@@ -107,23 +123,21 @@ function writeSecret(dir: string): string {
   return path;
 }
 
-test('the export writes a package whose every file parses, matches the manifest and holds no planted value', async ({
+test('with both gates open, the export writes a package whose every file parses, matches the manifest and holds no planted value', async ({
   page,
 }) => {
-  test.setTimeout(150_000);
+  // The whole flow: scan, review, the Pixels step with OCR (about 40 s), export.
+  test.setTimeout(300_000);
   const dir = tempDir();
   try {
     const secretPath = writeSecret(dir);
-    const result = await exportInBrowser(page, secretPath, dir);
+    const result = await exportInBrowser(page, secretPath, dir, 'read');
     // Only the package and its report: no half-written volume, no key file beside the package.
     expect(result.outputNames).toEqual([result.zipName, 'report.json'].sort());
     expect(result.keyFileName).toBe('cleanroom-dataset-key.zip');
     expect(result.outputNames.some((n) => n.includes('key'))).toBe(false);
 
-    const entries = new Map<string, Uint8Array>();
-    for await (const entry of readZipEntries(new Blob([new Uint8Array(result.zip)]))) {
-      entries.set(entry.name, await entry.data());
-    }
+    const entries = await zipEntries(result.zip);
     const manifest = JSON.parse(new TextDecoder().decode(entries.get('manifest.json')!));
     const sample = generateSampleSet(1);
     expect(manifest.files.length).toBe(result.report.files.written);
@@ -135,11 +149,39 @@ test('the export writes a package whose every file parses, matches the manifest 
       expect(sha256(bytes!), `${file.path} matches its SHA-256`).toBe(file.sha256);
       await expect(readDicomFile(bytes!)).resolves.toBeDefined();
     }
-    for (const name of ['manifest.csv', 'recipe.json', 'values.csv'])
-      expect(entries.has(name)).toBe(true);
+    // Every other entry is a document the manifest lists with its checksum, or one of the four
+    // entries written with the manifest.
+    const documents = (manifest.documents ?? []) as {
+      path: string;
+      sha256: string;
+      size: number;
+    }[];
+    for (const doc of documents) {
+      const bytes = entries.get(doc.path);
+      expect(bytes, `${doc.path} is in the zip`).toBeDefined();
+      expect(sha256(bytes!), `${doc.path} matches its SHA-256`).toBe(doc.sha256);
+    }
+    const listed = new Set([
+      ...manifest.files.map((f: { path: string }) => f.path),
+      ...documents.map((d) => d.path),
+      'manifest.json',
+      'manifest.csv',
+      // The recipe (its SHA-256 is in the manifest) and the values left, written with the manifest.
+      'recipe.json',
+      'values.csv',
+    ]);
+    expect([...entries.keys()].filter((name) => !listed.has(name))).toEqual([]);
+    for (const name of [
+      'manifest.csv',
+      'recipe.json',
+      'values.csv',
+      'review.json',
+      'review-decisions.csv',
+      'redaction-log.csv',
+    ])
+      expect(entries.has(name), name).toBe(true);
 
     // Entries are stored, not compressed: a byte search of the zip covers names, manifest and files.
-    expect(entries.size).toBe(manifest.files.length + 4);
     const planted = sample.answers.filter((a) => a.kind !== 'pixels');
     expect(planted.length).toBeGreaterThan(10);
     const found = planted.filter((a) => result.zip.includes(Buffer.from(a.value, 'utf8')));
@@ -153,7 +195,11 @@ test('the export writes a package whose every file parses, matches the manifest 
     expect(key.patients.length).toBe(
       new Set(manifest.files.map((f: { patient: string }) => f.patient)).size,
     );
-    expect(result.report.review).toMatchObject({ reviewedByPerson: false });
+    // The gate made a person review: the report says so, and who.
+    expect(result.report.review).toMatchObject({
+      reviewedByPerson: true,
+      reviewers: ['Ana Reviewer'],
+    });
 
     // "Save the secret" gives the secret back in the CLI's --secret-file format.
     const saving = page.waitForEvent('download');
@@ -168,14 +214,17 @@ test('the export writes a package whose every file parses, matches the manifest 
   }
 });
 
-test('the browser writes the same package, byte for byte, as the CLI for the same files, recipe and secret', async ({
+/** The record of the person's review: written by the app, handed to the CLI with --review-record. */
+const REVIEW_RECORD = ['review-decisions.csv', 'review.json'];
+
+test('the browser and the CLI write byte-identical packages for the same files, recipe, secret and review record', async ({
   page,
 }) => {
   test.setTimeout(150_000);
   const dir = tempDir();
   try {
     const secretPath = writeSecret(dir);
-    const browser = await exportInBrowser(page, secretPath, dir);
+    const browser = await exportInBrowser(page, secretPath, dir, 'off');
 
     const input = join(dir, 'input');
     for (const file of generateSampleSet(1).files) {
@@ -183,8 +232,18 @@ test('the browser writes the same package, byte for byte, as the CLI for the sam
       mkdirSync(dirname(path), { recursive: true });
       writeFileSync(path, file.bytes);
     }
+    const recipe = defaultRecipe();
+    PIXELS_OFF(recipe);
+    const recipePath = join(dir, 'recipe.json');
+    writeFileSync(recipePath, JSON.stringify(recipe));
     const out = join(dir, 'out');
     const keyOut = join(dir, 'key');
+    // The review happened in the app; the CLI gets its record as the app's package holds it.
+    const reviewDir = join(dir, 'review');
+    mkdirSync(reviewDir, { recursive: true });
+    const browserEntries = await zipEntries(browser.zip);
+    for (const name of REVIEW_RECORD)
+      writeFileSync(join(reviewDir, name), browserEntries.get(name)!);
     const cli = spawnSync(
       process.execPath,
       [
@@ -197,6 +256,10 @@ test('the browser writes the same package, byte for byte, as the CLI for the sam
         keyOut,
         '--secret-file',
         secretPath,
+        '--recipe',
+        recipePath,
+        '--review-record',
+        reviewDir,
         '--quiet',
       ],
       { encoding: 'utf8', timeout: 120_000 },
@@ -204,8 +267,17 @@ test('the browser writes the same package, byte for byte, as the CLI for the sam
     expect([0, 1], cli.stderr).toContain(cli.status);
     expect(readdirSync(out).sort()).toEqual([browser.zipName, 'report.json'].sort());
     const cliZip = readFileSync(join(out, browser.zipName));
-    expect(cliZip.byteLength).toBe(browser.zip.byteLength);
-    expect(sha256(browser.zip)).toBe(sha256(cliZip));
+
+    // Every entry the same, byte for byte, and so the whole zip.
+    const ours = browserEntries;
+    const theirs = await zipEntries(cliZip);
+    expect([...theirs.keys()].sort()).toEqual([...ours.keys()].sort());
+    const differ = [...theirs.keys()].filter(
+      (name) => sha256(theirs.get(name)!) !== sha256(ours.get(name)!),
+    );
+    expect(differ).toEqual([]);
+    expect(sha256(cliZip)).toBe(sha256(browser.zip));
+
     // The crosswalk agrees too: the same key file, byte for byte.
     expect(sha256(browser.keyFile)).toBe(sha256(readFileSync(join(keyOut, browser.keyFileName))));
     const cliReport = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
@@ -264,16 +336,21 @@ async function installSlowOrFullOutput(
   }, options);
 }
 
-async function goToExport(page: Page): Promise<void> {
-  await page.getByRole('link', { name: /^Export/ }).click();
-  await expect(page.getByRole('heading', { name: 'Export', level: 1 })).toBeVisible();
+/** The sample scanned, with the Pixels step off (export mechanics only) and the review done. */
+async function sampleReadyToExport(page: Page, change?: (recipe: Recipe) => void): Promise<void> {
+  await scanSampleData(page);
+  await loadRecipe(page, (recipe) => {
+    PIXELS_OFF(recipe);
+    change?.(recipe);
+  });
+  await passReviewGate(page);
 }
 
 test('a full disk stops the export with a plain message and leaves no half-written volume', async ({
   page,
 }) => {
-  await scanSampleData(page);
-  await goToExport(page);
+  test.setTimeout(120_000);
+  await sampleReadyToExport(page);
   await installSlowOrFullOutput(page, { failAfter: 200_000 });
   await page.getByRole('button', { name: 'Choose output folder and export' }).click();
   await expect(page.getByRole('alert')).toContainText('The disk (or the browser storage) is full', {
@@ -284,8 +361,8 @@ test('a full disk stops the export with a plain message and leaves no half-writt
 });
 
 test('Cancel stops the export and removes the unfinished volume', async ({ page }) => {
-  await scanSampleData(page);
-  await goToExport(page);
+  test.setTimeout(120_000);
+  await sampleReadyToExport(page);
   await installSlowOrFullOutput(page, { delayMs: 150 });
   await page.getByRole('button', { name: 'Choose output folder and export' }).click();
   await expect(page.getByText(/Writing\s+cleanroom-dataset-001\.zip/)).toBeVisible({
@@ -306,12 +383,15 @@ test('files chosen with the fallback folder input export in this visit, and afte
   await expect(page.getByRole('heading', { name: 'Inventory', level: 1 })).toBeVisible({
     timeout: 45_000,
   });
-  await goToExport(page);
+  await loadRecipe(page, PIXELS_OFF);
+  await passReviewGate(page);
   await page.getByRole('button', { name: 'Choose output folder and export' }).click();
   await expect(page.getByRole('heading', { name: 'Package written' })).toBeVisible({
     timeout: 90_000,
   });
-  await expect(page.getByRole('status').first()).toContainText(/\d+ of \d+ files written/);
+  await expect(
+    page.getByRole('status').filter({ hasText: /\d+ of \d+ files written/ }),
+  ).toBeVisible();
 
   await page.reload();
   await expect(page.getByRole('heading', { name: 'Export', level: 1 })).toBeVisible();
@@ -319,4 +399,112 @@ test('files chosen with the fallback folder input export in this visit, and afte
   await expect(page.getByRole('alert')).toContainText(
     'Choose that folder again on the Intake screen',
   );
+});
+
+/**
+ * Slows every write of the page's file streams (real handles stay real, so the export keeps the
+ * output folder's handle for Resume, and the input folders can be compared with it).
+ */
+async function slowDownWrites(page: Page, delayMs: number): Promise<void> {
+  await page.evaluate((delayMs) => {
+    const proto = FileSystemFileHandle.prototype;
+    const open = proto.createWritable;
+    proto.createWritable = async function (this: FileSystemFileHandle, ...args) {
+      const writable = await open.apply(this, args);
+      const write = writable.write.bind(writable);
+      writable.write = async (chunk) => {
+        await new Promise((r) => setTimeout(r, delayMs));
+        return write(chunk);
+      };
+      return writable;
+    };
+  }, delayMs);
+}
+
+/** The finished volumes in the picked output folder, name → bytes. */
+async function volumes(page: Page): Promise<Map<string, Buffer>> {
+  const output = await readOpfsFolder(page, PICKED_OUTPUT);
+  return new Map([...output].filter(([name]) => name.endsWith('.zip')));
+}
+
+/** The entries of two zips whose bytes differ (or that only one has), for a failure message. */
+async function differingEntries(a: Uint8Array, b: Uint8Array): Promise<string[]> {
+  const [x, y] = [await zipEntries(a), await zipEntries(b)];
+  return [...new Set([...x.keys(), ...y.keys()])].filter(
+    (n) => !x.has(n) || !y.has(n) || sha256(x.get(n)!) !== sha256(y.get(n)!),
+  );
+}
+
+test('an export closed after its first volume resumes in a new page to the same volumes, byte for byte', async ({
+  page,
+  context,
+  opfs,
+}) => {
+  test.setTimeout(240_000);
+  // Three copies of the sample (other UIDs per seed), about 3 MB: several volumes of 1 MiB (the
+  // smallest a recipe allows).
+  await page.goto('/');
+  for (const seed of [1, 2, 3])
+    for (const file of generateSampleSet(seed).files)
+      await opfs.write(PICKED_INPUT, `copy-${seed}/${file.path}`, file.bytes);
+  await page.getByRole('button', { name: 'Choose a folder' }).click();
+  await expect(page.getByRole('heading', { name: 'Inventory', level: 1 })).toBeVisible({
+    timeout: 45_000,
+  });
+  await loadRecipe(page, (recipe) => {
+    PIXELS_OFF(recipe);
+    recipe.package.volumeSize = '1MiB';
+  });
+  await passReviewGate(page);
+  const exportButton = page.getByRole('button', { name: 'Choose output folder and export' });
+
+  // The uninterrupted export, for reference; then the folder is emptied for the second one.
+  await exportButton.click();
+  await expect(page.getByRole('heading', { name: 'Package written' })).toBeVisible({
+    timeout: 90_000,
+  });
+  const whole = await volumes(page);
+  expect(whole.size, 'several volumes').toBeGreaterThanOrEqual(3);
+  const names = [...whole.keys()].sort();
+  await clearOpfsFolder(page, PICKED_OUTPUT);
+
+  // The same export, slowed down, and the page closed once the first volume is finished (the
+  // second one is being written, so the checkpoint of the first is saved).
+  await slowDownWrites(page, 150);
+  await exportButton.click();
+  await expect
+    .poll(() => listOpfsFolder(page, PICKED_OUTPUT), {
+      timeout: 60_000,
+      intervals: [100],
+    })
+    .toContain(`${names[1]}.partial`);
+  const atClose = await listOpfsFolder(page, PICKED_OUTPUT);
+  await page.close();
+  expect(atClose).toContain(names[0]);
+  expect(atClose).not.toContain(names[names.length - 1]);
+  expect(atClose).not.toContain('report.json');
+
+  // A new page: the Export screen offers to resume, and Resume writes only the rest.
+  const second = await context.newPage();
+  const errors = await guardPage(second);
+  await second.goto('/');
+  await openStep(second, 'Export');
+  const offer = second.getByRole('region', { name: 'An export stopped before it finished' });
+  await expect(offer).toContainText(/has\s+[1-9]\d*\s+volumes?\s+written/);
+  await offer.getByRole('button', { name: 'Resume export' }).click();
+  await expect(second.getByRole('heading', { name: 'Package written' })).toBeVisible({
+    timeout: 90_000,
+  });
+  const resumed = await volumes(second);
+  expect([...resumed.keys()].sort()).toEqual(names);
+  for (const name of names) {
+    const same = sha256(resumed.get(name)!) === sha256(whole.get(name)!);
+    const differ = same ? [] : await differingEntries(resumed.get(name)!, whole.get(name)!);
+    expect(differ, `${name}: entries that differ from the uninterrupted export`).toEqual([]);
+    expect(sha256(resumed.get(name)!), name).toBe(sha256(whole.get(name)!));
+  }
+  expect([...(await readOpfsFolder(second, PICKED_OUTPUT)).keys()].sort()).toEqual(
+    [...names, 'report.json'].sort(),
+  );
+  expect(errors, 'console errors and page errors').toEqual([]);
 });

@@ -90,6 +90,20 @@ function listFiles(dir: string): string[] {
     });
 }
 
+/**
+ * Prepares a page as the fixture's own: installs the picker seam and collects console errors and
+ * page errors into the array returned (a test that opens a second page checks it is empty).
+ */
+export async function guardPage(page: Page): Promise<string[]> {
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
+  await page.addInitScript(installPickerSeam, { input: PICKED_INPUT, output: PICKED_OUTPUT });
+  return errors;
+}
+
 export const test = base.extend<{ opfs: OpfsFiller; outsideRequests: string[] }>({
   outsideRequests: [
     async ({ context, baseURL }, use) => {
@@ -107,12 +121,7 @@ export const test = base.extend<{ opfs: OpfsFiller; outsideRequests: string[] }>
   ],
 
   page: async ({ page }, use) => {
-    const errors: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(`console: ${message.text()}`);
-    });
-    page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
-    await page.addInitScript(installPickerSeam, { input: PICKED_INPUT, output: PICKED_OUTPUT });
+    const errors = await guardPage(page);
     await use(page);
     expect(errors, 'console errors and page errors').toEqual([]);
   },

@@ -7,7 +7,7 @@ import { generateSampleSet } from '../src/core/sample/sample-set';
 import { parseCsv } from '../src/core/csv/csv';
 import { readZipEntries } from '../src/core/package/read-zip';
 import { test, expect, PICKED_OUTPUT } from './fixtures';
-import { scanSampleData } from './fixtures-app';
+import { loadRecipe, scanSampleData } from './fixtures-app';
 import type { Page } from '@playwright/test';
 
 const { answers } = generateSampleSet(1);
@@ -102,10 +102,10 @@ test('the dry run ranks what is left, and a replace decision persists and takes 
   await page.screenshot({ path: 'test-results/review.png', fullPage: true });
 });
 
-/** The gate's state as the Export screen shows it. */
+/** The review gate's state as the Export screen shows it (the Pixels gate has its own line). */
 async function gateOnExport(page: Page): Promise<string | null> {
   await page.getByRole('link', { name: /^Export/ }).click();
-  const gate = page.locator('[data-gate]');
+  const gate = page.locator('.gate[data-gate]');
   await expect(gate).toBeVisible();
   return gate.getAttribute('data-gate');
 }
@@ -127,6 +127,10 @@ test('the planted name comes first as the patient’s name, the gate opens only 
 }) => {
   test.setTimeout(300_000);
   await scanSampleData(page);
+  // This test is about the review: the recipe turns the Pixels step off (pixels.spec covers it).
+  await loadRecipe(page, (recipe) => {
+    recipe.pixels = { mode: 'off' };
+  });
   await page.getByRole('button', { name: 'Continue to Review' }).click();
   await runDryRun(page, 'Run the dry run');
   expect(await gateOnExport(page)).toBe('values-open');
@@ -178,7 +182,8 @@ test('the planted name comes first as the patient’s name, the gate opens only 
 
   // Decisions survive a reload.
   await page.reload();
-  await expect(page.locator('[data-gate]')).toHaveAttribute('data-gate', 'open');
+  await expect(page.locator('.gate[data-gate]')).toHaveAttribute('data-gate', 'open');
+  await expect(page.locator('[data-gate="pixels-closed"]')).toHaveCount(0);
   await page.getByRole('link', { name: /^Review/ }).click();
   await expect(page.locator(`li[data-path="${path}"]`).first()).toContainText(
     'Will be replaced with “Chest CT reviewed”',

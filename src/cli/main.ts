@@ -15,7 +15,7 @@ Usage:
       Every unique value left after de-identification, ranked by risk, without writing DICOM.
   cleanroom export <input-dir> --out <dir> [--recipe recipe.json] [--secret-file f]
                    [--key-out <dir>] [--volume-size 2GiB] [--labels labels.csv]
-                   [--site NAME] [--workers N] [--json]
+                   [--site NAME] [--review-record <dir>] [--workers N] [--json]
       Finds and redacts burned-in text as the recipe says, writes the package zip(s) (with the
       dataset report, licence, readme, labels and split) and the report into <dir>, the key file
       into --key-out.

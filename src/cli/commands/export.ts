@@ -52,6 +52,7 @@ export async function runExport(argv: string[]): Promise<number> {
     workers: { value: true },
     labels: { value: true },
     site: { value: true },
+    'review-record': { value: true },
     json: { value: false },
     quiet: { value: false },
   });
@@ -96,6 +97,23 @@ export async function runExport(argv: string[]): Promise<number> {
     }
   }
   const site = flagString(args, 'site');
+  // The record of a person's review made in the app (review.json and review-decisions.csv, as the
+  // app's package holds them), so a scripted run of the same recipe carries it too.
+  const reviewDir = flagString(args, 'review-record');
+  let review: { json: string; csv: string } | undefined;
+  if (reviewDir !== undefined) {
+    try {
+      review = {
+        json: await readFile(join(reviewDir, 'review.json'), 'utf8'),
+        csv: await readFile(join(reviewDir, 'review-decisions.csv'), 'utf8'),
+      };
+      JSON.parse(review.json);
+    } catch (error) {
+      throw new CliError(
+        `--review-record ${reviewDir}: needs review.json and review-decisions.csv from the app's Review step (${describeFsError(error)})`,
+      );
+    }
+  }
   const { secret, created } = await loadSecret(flagString(args, 'secret-file'));
   try {
     await mkdir(out, { recursive: true });
@@ -114,7 +132,7 @@ export async function runExport(argv: string[]): Promise<number> {
         recipe,
         ...(labelsCsv !== undefined ? { labelsCsv } : {}),
         ...(site ? { site } : {}),
-        date: started.toISOString().slice(0, 10),
+        ...(review ? { review } : {}),
       });
       return {
         planned: r.planned,
@@ -191,12 +209,19 @@ export async function runExport(argv: string[]): Promise<number> {
     },
     failureReasons: countBy(result.failures.map((f) => f.reason)),
     bytes: result.manifest.totals.bytes,
-    review: {
-      reviewedByPerson: false,
-      note: "No person reviewed the values in this run: every value got the recipe's automatic cleaning. Read values.csv inside the package (high-risk values first) before you send it.",
-      distinctValues: result.dump.length,
-      ...counts,
-    },
+    review: review
+      ? {
+          reviewedByPerson: true,
+          note: 'The review record given with --review-record is in the package (review.json, review-decisions.csv).',
+          distinctValues: result.dump.length,
+          ...counts,
+        }
+      : {
+          reviewedByPerson: false,
+          note: "No person reviewed the values in this run: every value got the recipe's automatic cleaning. Read values.csv inside the package (high-risk values first) before you send it.",
+          distinctValues: result.dump.length,
+          ...counts,
+        },
     pixels: pixels.summary
       ? {
           mode: recipe.pixels?.mode ?? 'redact-all-text-in-high-risk',

@@ -42,7 +42,7 @@ export const DEFAULT_README = `# {{name}}
 
 {{description}}
 
-De-identified DICOM data prepared with Cleanroom at {{site}} on {{date}}.
+De-identified DICOM data prepared with Cleanroom at {{site}}.
 
 - Patients: {{patients}}
 - Studies: {{studies}}
@@ -54,7 +54,8 @@ De-identified DICOM data prepared with Cleanroom at {{site}} on {{date}}.
 Licence: {{licenceName}} ({{licence}}) {{licenceUrl}}
 
 The manifest (manifest.json, manifest.csv) lists every file with its SHA-256; recipe.json is the
-recipe the package was made with; report.json and report.html describe its composition.
+recipe the package was made with; dataset-report.json and dataset-report.html describe what it
+holds.
 `;
 
 export type ReadmeValues = Partial<Record<ReadmePlaceholder, string | number>>;
@@ -74,7 +75,7 @@ export function readmeValues(
     name: recipe?.name ?? report?.title ?? '',
     description: recipe?.description ?? '',
     packageName: recipe?.package.name ?? '',
-    site: extra.site ?? '',
+    site: extra.site ?? 'the contributing site',
     date: extra.date ?? '',
     patients: t?.patients ?? '',
     studies: t?.studies ?? '',

@@ -3,7 +3,12 @@
 import { ensurePermission, pickDirectory } from '../../platform/browser';
 import { writeFileAtomically, writeTextFile } from '../../platform/browser/write-output';
 import { offerDownload } from '../../platform/browser/download';
-import { runExport, type ExportProgress, type ExportResult } from '../../pipeline/export';
+import {
+  runExport,
+  type ExportCheckpoint,
+  type ExportProgress,
+  type ExportResult,
+} from '../../pipeline/export';
 import { planExport, selectRows } from '../../pipeline/export-plan';
 import {
   discardExportJob,
@@ -174,11 +179,24 @@ class ExportRunner {
         recipe,
         ...(labelsCsv ? { labelsCsv } : {}),
         ...(siteName ? { site: siteName } : {}),
-        date: new Date().toISOString().slice(0, 10),
         ...(review ? { review: { json: review.json, csv: review.csv } } : {}),
       },
       job?.checkpoint.extras as PackageExtrasState | undefined,
     );
+    // The checkpoint is saved once a volume is written, when the next volume's first files have
+    // already reached the extras: keep only the report rows and digests of the finished files,
+    // or a resumed export counts those files twice. One row per digest, in the order written.
+    const restoredRows =
+      (job?.checkpoint.extras as PackageExtrasState | undefined)?.rows.length ?? 0;
+    const digested: string[] = [];
+    const extrasAt = (checkpoint: ExportCheckpoint): PackageExtrasState => {
+      const done = new Set(checkpoint.files.map((f) => f.path));
+      const state = extras.state();
+      return {
+        rows: state.rows.slice(0, restoredRows + digested.filter((p) => done.has(p)).length),
+        images: state.images.filter((image) => done.has(image.path)),
+      };
+    };
     const pool = deidWorkers();
     const run = await createRun(db, 'export');
     const started = new Date();
@@ -198,8 +216,11 @@ class ExportRunner {
         signal: controller.signal,
         writeVolume: (name, chunks) => writeFileAtomically(output, name, chunks),
         onCheckpoint: (checkpoint) =>
-          saveExportCheckpoint(db, jobId, { ...checkpoint, extras: extras.state() }),
-        onFileDigest: (path, digest) => extras.onFileDigest(path, digest),
+          saveExportCheckpoint(db, jobId, { ...checkpoint, extras: extrasAt(checkpoint) }),
+        onFileDigest: (path, digest) => {
+          digested.push(path);
+          return extras.onFileDigest(path, digest);
+        },
         extraFiles: (facts) => extras.extraFiles(facts),
         ...(job ? { resume: job.checkpoint } : {}),
         onProgress: (p) => {
