@@ -38,6 +38,28 @@ const HARMLESS: { url: RegExp; file?: RegExp; why: string }[] = [
     file: /^ocr\/worker\.min\.js$/,
     why: 'tesseract.js defaults, overridden by the app',
   },
+  {
+    // The same default worker path, in the chunks that start tesseract.js (pixels and verify
+    // workers); src/platform/browser/ocr.ts always passes workerPath, corePath and langPath.
+    url: /^https:\/\/cdn\.jsdelivr\.net\/npm\/tesseract\.js@/,
+    file: /^assets\/[\w.-]+\.js$/,
+    why: 'tesseract.js default worker path, overridden by the app',
+  },
+  {
+    url: /^https:\/\/(github\.com\/naptha\/tesseract\.js|opencollective\.com\/tesseractjs)/,
+    file: /^assets\/[\w.-]+\.js$/,
+    why: "tesseract.js's package.json (read for its version) bundled as data; text only",
+  },
+  {
+    url: /^https:\/\/creativecommons\.org\/(licenses|publicdomain)\//,
+    file: /^assets\/[\w.-]+\.js$/,
+    why: 'licence names and URLs written as text into LICENSE.txt and README.md; never fetched',
+  },
+  {
+    url: /^https:\/\/rolldown\.rs\/in-depth\/bundling-cjs/,
+    file: /^assets\/[\w.-]+\.js$/,
+    why: "the bundler's error text for the codecs' Node-only require(); text only",
+  },
 ];
 
 /** Contexts in which a URL is loaded, not just mentioned. */

@@ -7,7 +7,8 @@ import type { Page } from '@playwright/test';
 import { readPackageForReport } from '../src/core/report/package-input';
 import { zipSource } from '../src/core/verify/source';
 import { test, expect, PICKED_OUTPUT } from './fixtures';
-import { scanSampleData } from './fixtures-app';
+import { loadRecipe, openStep, passReviewGate, scanSampleData } from './fixtures-app';
+import { readZipEntries } from '../src/core/package/read-zip';
 
 const SHOTS = 'test-results/screens';
 
@@ -38,7 +39,17 @@ test('a received package with a labels CSV shows the planted leaky element first
   try {
     await page.setViewportSize({ width: 1280, height: 900 });
     await scanSampleData(page);
-    await page.getByRole('link', { name: /^Export/ }).click();
+    // The organizer's recipe names the dataset's licence and asks for a patient-level split; the
+    // Pixels step has its own tests, so it is off here.
+    await loadRecipe(page, (recipe) => {
+      recipe.pixels = { mode: 'off' };
+      recipe.dataset = {
+        licence: { id: 'CC-BY-4.0' },
+        split: { train: 0.5, validation: 0.25, test: 0.25, seed: 3 },
+      };
+    });
+    await passReviewGate(page);
+    await openStep(page, 'Export');
     await page.getByRole('button', { name: 'Choose output folder and export' }).click();
     await expect(page.getByRole('heading', { name: 'Package written' })).toBeVisible({
       timeout: 90_000,
@@ -46,6 +57,25 @@ test('a received package with a labels CSV shows the planted leaky element first
     const zip = await readWrittenZip(page);
     const zipPath = join(dir, zip.name);
     writeFileSync(zipPath, zip.bytes);
+
+    // The package carries the dataset report, the licence, the readme and the split.
+    const entries = new Map<string, Uint8Array>();
+    for await (const entry of readZipEntries(new Blob([new Uint8Array(zip.bytes)])))
+      entries.set(entry.name, await entry.data());
+    for (const name of [
+      'dataset-report.json',
+      'dataset-report.html',
+      'LICENSE.txt',
+      'README.md',
+      'split.csv',
+    ])
+      expect([...entries.keys()], name).toContain(name);
+    const text = (name: string) => new TextDecoder().decode(entries.get(name));
+    expect(text('LICENSE.txt')).toContain('Creative Commons Attribution 4.0');
+    const split = text('split.csv').trim().split(/\r?\n/).slice(1);
+    expect(split.length).toBe(4);
+    expect(new Set(split.map((l) => l.split(',')[0])).size).toBe(4);
+    expect(JSON.parse(text('dataset-report.json')).composition.totals.instances).toBe(23);
 
     // The planted leak: an image is 'pos' exactly when its InstanceNumber is 4 or more (late in
     // its series), keyed by the package's own SOPInstanceUIDs.
