@@ -63,21 +63,32 @@ const COVERED = 0.5;
 
 /** What the text of a finding looks like, in words (the report carries no PHI, only this). */
 export function lookOf(reason: string): string {
-  switch (reason) {
-    case REASONS.allText:
-      return 'text in a high-risk image that is not a safe word (orientation, unit, device label)';
-    case REASONS.datePattern:
-    case REASONS.date:
-      return 'text that looks like a date';
-    case REASONS.idPattern:
-    case REASONS.id:
-      return 'text that looks like an ID number';
-    case REASONS.namePattern:
-    case REASONS.name:
-      return "text that looks like a person's name";
-    default:
-      return 'text that may identify someone';
+  // A box merged from several words of one line carries their reasons joined with '; '.
+  const shapes = new Set<string>();
+  let other = false;
+  for (const part of reason.split('; ')) {
+    switch (part) {
+      case REASONS.allText:
+        return 'text in a high-risk image that is not a safe word (orientation, unit, device label)';
+      case REASONS.datePattern:
+      case REASONS.date:
+        shapes.add('a date');
+        break;
+      case REASONS.idPattern:
+      case REASONS.id:
+        shapes.add('an ID number');
+        break;
+      case REASONS.namePattern:
+      case REASONS.name:
+        shapes.add("a person's name");
+        break;
+      default:
+        other = true;
+    }
   }
+  if (shapes.size === 0 || other) return 'text that may identify someone';
+  const order = ['a date', "a person's name", 'an ID number'];
+  return `text that looks like ${order.filter((o) => shapes.has(o)).join(' or ')}`;
 }
 
 /** High-risk images: every word but safe tokens; the rest: generic date, ID and name shapes. */
