@@ -1,9 +1,8 @@
 // OCR in the browser (inside a module worker) with tesseract.js 7, every asset from the app's own origin under ocr/.
 
-import { createWorker, OEM, PSM } from 'tesseract.js';
-import { encodePgm } from '../../core/pixels/detect/pgm';
-import { wordsFromPage, type TesseractPageLike } from '../../core/pixels/detect/tesseract-page';
-import type { OcrEngine, OcrInput, OcrWord } from '../../core/pixels/detect/types';
+import { createWorker, OEM } from 'tesseract.js';
+import type { OcrEngine } from '../../core/pixels/detect/types';
+import { engineOver, startWithTimeout } from '../tesseract-engine';
 
 export interface BrowserOcrOptions {
   /** The folder vite.config.ts copies the OCR assets to; default: `ocr/` at the app's root. */
@@ -51,44 +50,10 @@ export async function createBrowserOcr(options: BrowserOcrOptions = {}): Promise
     cacheMethod: 'none',
     gzip: true,
   });
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new OcrStartError(timeoutMs / 1000)), timeoutMs);
-  });
-  let worker: Awaited<typeof starting>;
-  try {
-    worker = await Promise.race([starting, timeout]);
-  } catch (error) {
-    // A late start must not leave a live worker behind.
-    void starting.then((w) => w.terminate()).catch(() => undefined);
-    throw error;
-  } finally {
-    clearTimeout(timer);
-  }
-  // debug_file: tesseract's notes ("Estimating resolution as ...") would go to stderr, which the
-  // page shows as console errors; they carry no text from the image, but they are noise.
-  await worker.setParameters({ tessedit_pageseg_mode: PSM.AUTO, debug_file: '/dev/null' });
-  let layout: OcrInput['layout'] = 'page';
-  return {
-    async recognize(input: OcrInput): Promise<OcrWord[]> {
-      // Calls to one worker run one at a time, so the mode set here holds for this image.
-      const wanted = input.layout ?? 'page';
-      if (wanted !== layout) {
-        await worker.setParameters({
-          tessedit_pageseg_mode: wanted === 'sparse' ? PSM.SPARSE_TEXT : PSM.AUTO,
-        });
-        layout = wanted;
-      }
-      const bytes = encodePgm(input.image);
-      const result = await worker.recognize(
-        bytes as unknown as Blob,
-        {},
-        { blocks: true, text: false },
-      );
-      return wordsFromPage(result.data as unknown as TesseractPageLike, input);
-    },
-    async terminate(): Promise<void> {
-      await worker.terminate();
-    },
-  };
+  const worker = await startWithTimeout(
+    starting,
+    timeoutMs,
+    () => new OcrStartError(timeoutMs / 1000),
+  );
+  return engineOver(worker, (pgm) => pgm as unknown as Blob);
 }
