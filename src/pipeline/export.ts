@@ -36,7 +36,7 @@ import { deidentifyInOrder, type DeidCall, type DeidRunOptions } from './deid-ru
 import type { DeidJobResult, DeidSetup, FileDigest } from '../../workers/deid-api';
 import type { PlannedFile } from './plan';
 import { DUMP_CSV_COLUMNS, dumpCsvRows } from './dump';
-import { ExportDump, type DumpStateEntry } from './export-dump';
+import { ValueDump, type DumpStateEntry } from '../core/review/dump';
 
 export interface ExportProgress {
   done: number;
@@ -242,7 +242,7 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
   const dirFiles: DicomdirFile[] = resume ? [...resume.dicomdir] : [];
   const failures: ExportFailure[] = resume ? [...resume.failures] : [];
   const warnings = new Set<string>(resume?.warnings);
-  const dump = resume ? ExportDump.restore(resume.dump) : new ExportDump();
+  const dump = resume ? ValueDump.restore(resume.dump) : new ValueDump();
   const patients = new Map<string, string>(resume?.patients);
   const studies = new Map<string, string>(resume?.studies);
   const uids = new Map<string, string>(resume?.uids);

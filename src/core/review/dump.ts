@@ -39,18 +39,38 @@ export interface DumpRow {
 
 const MAX_EXAMPLES = 3;
 
-interface Entry {
+/** One distinct value as accumulated; plain data, so an export can save it (IndexedDB, JSON). */
+export interface DumpStateEntry {
   path: string;
   vr: VR;
   value: string;
   count: number;
   ranked: RankedValue;
+  /** In the order they were met (package order), at most three. */
   examples: string[];
 }
 
+const copyEntry = (e: DumpStateEntry): DumpStateEntry => ({
+  ...e,
+  ranked: { ...e.ranked },
+  examples: [...e.examples],
+});
+
 /** Accumulates occurrences file by file; memory grows with distinct values, not with files. */
 export class ValueDump {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new Map<string, DumpStateEntry>();
+
+  /** A dump that goes on from a saved state (an export resumed at a volume boundary). */
+  static restore(state: readonly DumpStateEntry[]): ValueDump {
+    const dump = new ValueDump();
+    for (const e of state) dump.entries.set(`${e.path}\u0000${e.vr}\u0000${e.value}`, copyEntry(e));
+    return dump;
+  }
+
+  /** A copy of the state, to save with a finished volume. */
+  snapshot(): DumpStateEntry[] {
+    return [...this.entries.values()].map(copyEntry);
+  }
 
   add(
     occurrences: Iterable<ValueOccurrence>,

@@ -1,10 +1,9 @@
-// ExportDump keeps ValueDump's rule (so the package's values.csv is the Review screen's), and a
-// state saved and restored mid-run gives the rows of an uninterrupted run.
+// The export's value dump is the Review screen's ValueDump (so values.csv ranks as Review does),
+// and a state saved and restored mid-run gives the rows of an uninterrupted run.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ValueDump, type ValueOccurrence } from '../core/review/dump';
-import type { IdentifierToken } from '../core/review/rank';
-import { ExportDump } from './export-dump';
+import { ValueDump, type ValueOccurrence } from './dump';
+import type { IdentifierToken } from './rank';
 
 const occurrence = fc.record({
   path: fc.constantFrom(
@@ -25,12 +24,12 @@ const file = fc.record({
 });
 const TOKENS: IdentifierToken[][] = [[{ token: 'DOE', kind: 'name', source: 'PatientName' }], []];
 
-describe('ExportDump', () => {
+describe('ValueDump', () => {
   it('gives the same rows as ValueDump for any sequence of files', () => {
     fc.assert(
       fc.property(fc.array(file, { maxLength: 20 }), (files) => {
         const a = new ValueDump();
-        const b = new ExportDump();
+        const b = new ValueDump();
         for (const f of files) {
           const context = {
             tokens: TOKENS[f.patient],
@@ -49,14 +48,14 @@ describe('ExportDump', () => {
     fc.assert(
       fc.property(fc.array(file, { maxLength: 20 }), fc.nat(), (files, cut) => {
         const at = files.length === 0 ? 0 : cut % files.length;
-        const whole = new ExportDump();
-        const first = new ExportDump();
+        const whole = new ValueDump();
+        const first = new ValueDump();
         files.forEach((f, i) => {
           const context = { tokens: TOKENS[f.patient], example: f.example };
           whole.add(f.values, context);
           if (i < at) first.add(f.values, context);
         });
-        const resumed = ExportDump.restore(JSON.parse(JSON.stringify(first.snapshot())));
+        const resumed = ValueDump.restore(JSON.parse(JSON.stringify(first.snapshot())));
         for (const f of files.slice(at))
           resumed.add(f.values, { tokens: TOKENS[f.patient], example: f.example });
         expect(resumed.rows()).toEqual(whole.rows());
