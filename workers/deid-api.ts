@@ -2,7 +2,7 @@
 // CRC-32 computed here, off the main thread) and the values left in it out. A thin face over core.
 import { transfer } from 'comlink';
 import { readDicomFile } from '../src/core/dicom/read';
-import { writeDicomFile } from '../src/core/dicom/write';
+import { writeDicomFile, writeDicomFileOverSource } from '../src/core/dicom/write';
 import { DicomReadError } from '../src/core/dicom/types';
 import { PixelError } from '../src/core/pixels/decode';
 import { DeidError, deidentify, type Override } from '../src/core/deid/apply';
@@ -44,8 +44,15 @@ export interface DeidJob {
   dateShiftDays: number;
   /** The patient's original identifiers across all their instances (upper-case tokens). */
   identifiers: string[];
+  /** The site's names among them (institution, department, station): not cleaned from device identity. */
+  siteIdentifiers?: string[];
   /** Return the written file (export) or only the values left in it (dry run). */
   output: boolean;
+  /**
+   * false: leave out the SHA-256 and CRC-32 of the written file (the benchmark of the header work
+   * alone); an export always needs them, for the manifest and the zip.
+   */
+  checksums?: boolean;
   /** Also digest the written file for the dataset report (export only; off the main thread). */
   digest?: boolean;
   /** Boxes of burned-in text to fill in the pixel data (export only), from the Pixels step. */
@@ -65,9 +72,11 @@ export interface FileDigest {
 }
 
 export interface DeidOutput {
+  /** The written file; often a view of the buffer that was read, so mind its byteOffset. */
   bytes: Uint8Array;
-  sha256: string;
-  crc32: number;
+  /** Absent only when the job asked for no checksums. */
+  sha256?: string;
+  crc32?: number;
 }
 
 export interface DeidFacts {
@@ -163,6 +172,7 @@ async function processFile(job: DeidJob): Promise<DeidJobResult> {
       dateShiftDays: job.dateShiftDays,
       overrides: setup.overrides,
       identifiers: new Set(job.identifiers),
+      siteIdentifiers: new Set(job.siteIdentifiers ?? []),
       uidCache: setup.uidCache,
     });
     const values: ValueOccurrence[] = valuesLeft(result.explain);
@@ -191,15 +201,21 @@ async function processFile(job: DeidJob): Promise<DeidJobResult> {
     let output: DeidOutput | undefined;
     let digest: FileDigest | undefined;
     if (job.output) {
-      const bytes = writeDicomFile({
+      const input = {
         meta: result.meta,
         dataset: result.dataset,
         transferSyntaxUID: result.transferSyntaxUID,
-      });
-      // WebCrypto hashes on its own thread: the CRC-32 is computed here meanwhile.
-      const sha256 = sha256Hex(bytes);
-      const crc = crc32(bytes);
-      output = { bytes, sha256: await sha256, crc32: crc };
+      };
+      // The header goes in front of the original pixel bytes, in the buffer that was read; a file
+      // whose pixels were redacted or whose header grew is written whole.
+      const bytes = writeDicomFileOverSource(input, file) ?? writeDicomFile(input);
+      if (job.checksums === false) output = { bytes };
+      else {
+        // WebCrypto may hash on its own thread: the CRC-32 is computed here meanwhile.
+        const sha256 = sha256Hex(bytes);
+        const crc = crc32(bytes);
+        output = { bytes, sha256: await sha256, crc32: crc };
+      }
       if (job.digest) {
         const { row, image } = await digestDicomEntry('', bytes, { pixels: true });
         digest = image ? { row, image } : { row };

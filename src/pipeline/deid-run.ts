@@ -1,6 +1,7 @@
 // Runs the de-identification of planned files through a worker pool with a bounded window,
 // handing results back in plan order (so the package order never depends on worker timing).
 import type { DeidJob, DeidJobResult, DeidSetup } from '../../workers/deid-api';
+import { jobIdentifiers } from './identifiers';
 import type { PlannedFile } from './plan';
 
 export type DeidCall = (job: DeidJob) => Promise<DeidJobResult>;
@@ -40,7 +41,7 @@ export async function* deidentifyInOrder(
           source,
           pseudonym: planned.patient.pseudonym,
           dateShiftDays: planned.patient.dateShiftDays,
-          identifiers: planned.patient.tokens.map((t) => t.token),
+          ...jobIdentifiers(planned.patient.tokens),
           output: options.output,
           redaction: options.output ? options.redactionFor?.(planned) : undefined,
           ...(options.output && options.digest ? { digest: true } : {}),

@@ -11,6 +11,7 @@ import { compileProfile } from '../core/profile/compile-profile';
 import { ValueDump, type DumpRow } from '../core/review/dump';
 import { deidentifyInOrder, type DeidCall } from './deid-run';
 import type { DeidSetup } from '../../workers/deid-api';
+import { jobIdentifiers } from './identifiers';
 import type { PlannedFile } from './plan';
 import type { ExportFailure } from './export';
 
@@ -84,13 +85,15 @@ export async function explainPlannedFile(
   setup: DeidSetup,
 ): Promise<ExplainRow[]> {
   const file = await readHeader(await planned.file.read());
+  const tokens = jobIdentifiers(planned.patient.tokens);
   const result = await deidentify(file, {
     profile: compileProfile(setup.options, setup.allowList),
     secret: await importSecret(new Uint8Array(setup.secret)),
     pseudonym: planned.patient.pseudonym,
     dateShiftDays: planned.patient.dateShiftDays,
     overrides: setup.overrides,
-    identifiers: new Set(planned.patient.tokens.map((t) => t.token)),
+    identifiers: new Set(tokens.identifiers),
+    siteIdentifiers: new Set(tokens.siteIdentifiers),
   });
   return result.explain;
 }

@@ -328,6 +328,9 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
         continue;
       }
       const { output, facts } = result;
+      const { sha256, crc32 } = output;
+      if (sha256 === undefined || crc32 === undefined)
+        throw new Error('The de-identification worker wrote a file without its checksums.');
       const path = paths[at];
       const volume = place(path, output.bytes.byteLength, at);
       progress.done++;
@@ -351,7 +354,7 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
       files.push({
         path,
         size: output.bytes.byteLength,
-        sha256: output.sha256,
+        sha256,
         SOPClassUID: facts.SOPClassUID,
         Modality: facts.Modality,
         patient: p.patient.pseudonym,
@@ -362,7 +365,7 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
       progress.bytesOut += output.bytes.byteLength;
       if (options.onFileDigest && result.digest) await options.onFileDigest(path, result.digest);
       options.onProgress?.(progress);
-      yield { name: path, data: output.bytes, crc32: output.crc32 };
+      yield { name: path, data: output.bytes, crc32 };
     }
     if (options.signal?.aborted) throw new DOMException('The export was cancelled.', 'AbortError');
     const docs = await packageDocuments();

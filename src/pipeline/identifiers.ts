@@ -28,6 +28,32 @@ const SOURCES: readonly [keyword: string, kind: string, tokens: (value: string) 
   ['OperatorsName', 'operator (a staff name)', nameTokens],
 ];
 
+/** Keywords that name the site, not the patient (see SITE_KINDS in core/deid/identifiers). */
+const SITE_SOURCES: ReadonlySet<string> = new Set([
+  'InstitutionName',
+  'InstitutionAddress',
+  'InstitutionalDepartmentName',
+  'StationName',
+]);
+
+export function isSiteToken(token: IdentifierToken): boolean {
+  return token.source !== undefined && SITE_SOURCES.has(token.source);
+}
+
+/**
+ * A patient's tokens as a de-identification job takes them: the patient's own, and the site's,
+ * which are not cleaned from the device's identity (Manufacturer and the like).
+ */
+export function jobIdentifiers(tokens: readonly IdentifierToken[]): {
+  identifiers: string[];
+  siteIdentifiers: string[];
+} {
+  const identifiers: string[] = [];
+  const siteIdentifiers: string[] = [];
+  for (const t of tokens) (isSiteToken(t) ? siteIdentifiers : identifiers).push(t.token);
+  return { identifiers, siteIdentifiers };
+}
+
 /** The keyword paths the scan reads into `row.extra` so identifiers can be gathered. */
 export const IDENTIFIER_PATHS: string[] = SOURCES.map(([keyword]) => keyword);
 

@@ -4,6 +4,7 @@
 import { assignPseudonyms, patientKey } from '../core/deid/pseudonyms';
 import { dateShiftForPatient } from '../core/deid/dates';
 import type { IdentifierToken } from '../core/review/rank';
+import { isSiteToken } from './identifiers';
 import type { InstanceRow } from '../core/inventory';
 import { EntryPathAllocator } from '../core/package/paths';
 import type { Recipe } from '../core/profile/recipe';
@@ -49,7 +50,11 @@ export async function planPatients(
     const key = patientKeyOf(row);
     const bucket = tokens.get(key) ?? new Map<string, IdentifierToken>();
     tokens.set(key, bucket);
-    for (const t of identifiers(row) ?? []) if (!bucket.has(t.token)) bucket.set(t.token, t);
+    for (const t of identifiers(row) ?? []) {
+      // A token that is both the patient's and the site's counts as the patient's.
+      const had = bucket.get(t.token);
+      if (!had || (isSiteToken(had) && !isSiteToken(t))) bucket.set(t.token, t);
+    }
   }
   const numbers = await assignPseudonyms(
     tokens.keys(),

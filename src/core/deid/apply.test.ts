@@ -432,6 +432,34 @@ describe('deidentify: what is kept and removed', () => {
     ).toBe('Chest CT ***');
   });
 
+  it("device identity keeps a maker's name that is also the site's; descriptions lose it", async () => {
+    // A vendor's test site: the institution is named like the maker. Only the patient's own
+    // identifiers are cleaned from the device's identity; every description still loses the site.
+    const ds = plantedDataset(PATIENT_A);
+    ds.set(tag('InstitutionName'), text('InstitutionName', 'LO', 'TOSHIBA'));
+    ds.set(tag('Manufacturer'), text('Manufacturer', 'LO', 'TOSHIBA_MEC'));
+    ds.set(tag('ManufacturerModelName'), text('ManufacturerModelName', 'LO', 'SMITHERSON 5'));
+    ds.set(tag('SeriesDescription'), text('SeriesDescription', 'LO', 'TOSHIBA protocol'));
+    const file = fileOf(ds);
+    const result = await deidentify(
+      file,
+      await contextFor(PATIENT_A, { siteIdentifiers: new Set(['TOSHIBA']) }),
+    );
+    expect(getText(result.dataset, tag('Manufacturer'))).toBe('TOSHIBA_MEC');
+    expect(getText(result.dataset, tag('ManufacturerModelName'))).toBe('*** 5');
+    expect(getText(result.dataset, tag('SeriesDescription'))).toBe('*** protocol');
+  });
+
+  it("the site's name read from the file itself is not cleaned from the device's identity either", async () => {
+    const ds = plantedDataset(PATIENT_A);
+    ds.set(tag('InstitutionName'), text('InstitutionName', 'LO', 'TOSHIBA'));
+    ds.set(tag('Manufacturer'), text('Manufacturer', 'LO', 'TOSHIBA_MEC'));
+    ds.set(tag('SeriesDescription'), text('SeriesDescription', 'LO', 'TOSHIBA protocol'));
+    const result = await deidentify(fileOf(ds), await contextFor(PATIENT_A));
+    expect(getText(result.dataset, tag('Manufacturer'))).toBe('TOSHIBA_MEC');
+    expect(getText(result.dataset, tag('SeriesDescription'))).toBe('*** protocol');
+  });
+
   it('removed elements have rows in the listing, with the value before', async () => {
     const { result } = await run(PATIENT_A);
     const row = result.explain.find((r) => r.keyword === 'PatientReligiousPreference')!;

@@ -1,6 +1,6 @@
 // Applies a compiled profile to one parsed DICOM file: the allow-list rebuild, UIDs, dates, pseudonyms, marks.
 
-import { keywordForTag, vrForTag } from '../dicom/dictionary';
+import { keywordForTag, tagForKeyword, vrForTag } from '../dicom/dictionary';
 import { FREE_TEXT_VRS, TEXT_VRS } from '../dicom/vr-classes';
 import { getText, getUid, sequenceElement, textElement } from '../dicom/element';
 import { charsetsOf, decodeText, encodeText } from '../dicom/text';
@@ -26,7 +26,7 @@ import {
   type ExplainAction,
   type ExplainRow,
 } from './explain';
-import { collectIdentifiers } from './identifiers';
+import { collectIdentifierSets } from './identifiers';
 import { findOverride, indexOverrides, type Override } from './overrides';
 import { shortIdentifier } from './pseudonyms';
 import { mergeTokenSets, scrubText, type TokenSet } from './tokens';
@@ -59,8 +59,17 @@ export interface DeidContext {
   /** The patient's date shift in days (dateShiftForPatient); used where dates are modified. */
   dateShiftDays: number;
   overrides?: readonly Override[];
-  /** The patient's identifiers across all their instances (collectIdentifiers + mergeTokenSets); this file's own are added. */
+  /**
+   * The patient's identifiers across all their instances (names, IDs, birth date, accession,
+   * addresses); this file's own are added.
+   */
   identifiers?: TokenSet;
+  /**
+   * The site's names across the patient's instances (institution, its address and department,
+   * station; SITE_KINDS): cleaned from free text like the patient's, but not from the device's
+   * identity (DEVICE_IDENTITY_TEXT), where a maker's name that is also the site's is kept.
+   */
+  siteIdentifiers?: TokenSet;
   /** Share one cache across the run so every file of a study gets the same new UIDs. */
   uidCache?: UidCache;
   /**
@@ -162,6 +171,28 @@ function textValue(el: DataElement, charsets: string[], vr: VR): string {
   return decodeText(el.bytes ?? new Uint8Array(0), charsets, vr).replace(/[\0 ]+$/, '');
 }
 
+/**
+ * Free text that names the device, not a person or a place: only the patient's own identifiers are
+ * cleaned from it. Masking the site's name here destroyed research value ("TOSHIBA_MEC" became
+ * "***_MEC" where the institution was "TOSHIBA"); the Review step still lists these values.
+ */
+const DEVICE_IDENTITY_TEXT: ReadonlySet<Tag> = new Set(
+  [
+    'Manufacturer',
+    'ManufacturerModelName',
+    'SoftwareVersions',
+    'SecondaryCaptureDeviceManufacturer',
+    'SecondaryCaptureDeviceManufacturerModelName',
+    'SecondaryCaptureDeviceSoftwareVersions',
+    'DetectorManufacturerName',
+    'DetectorManufacturerModelName',
+    'SourceManufacturer',
+    'TransducerData',
+  ]
+    .map((keyword) => tagForKeyword(keyword))
+    .filter((tag): tag is Tag => tag !== undefined),
+);
+
 /** One file's rebuild: carries the run context, the listing and the UID pairs while it recurses. */
 class Rebuild {
   readonly explain: ExplainRow[] = [];
@@ -169,7 +200,7 @@ class Rebuild {
   readonly uidPairs = new Map<string, string>();
   private readonly overrides: Map<string, Override[]>;
   private readonly uidCache: UidCache;
-  private tokens: TokenSet | undefined;
+  private tokens: { all: TokenSet; patient: TokenSet } | undefined;
 
   constructor(
     private readonly file: DicomFile,
@@ -185,13 +216,20 @@ class Rebuild {
     return this.file.syntax.littleEndian;
   }
 
-  /** The patient's identifiers, with this file's own, built on the first C action that needs them. */
-  private identifierTokens(): TokenSet {
-    this.tokens ??= mergeTokenSets(
-      this.ctx.identifiers ?? [],
-      collectIdentifiers(this.file.dataset),
-    );
-    return this.tokens;
+  /**
+   * The identifiers to clean from element `tag`, with this file's own, built on the first C action
+   * that needs them: the patient's and the site's, or the patient's only in the device's identity.
+   */
+  private identifierTokens(tag: Tag): TokenSet {
+    if (!this.tokens) {
+      const own = collectIdentifierSets(this.file.dataset);
+      const patient = mergeTokenSets(this.ctx.identifiers ?? [], own.patient);
+      this.tokens = {
+        patient,
+        all: mergeTokenSets(patient, this.ctx.siteIdentifiers ?? [], own.site),
+      };
+    }
+    return DEVICE_IDENTITY_TEXT.has(tag >>> 0) ? this.tokens.patient : this.tokens.all;
   }
 
   private warn(message: string): void {
@@ -467,7 +505,7 @@ class Rebuild {
     if (vr === 'AS') return this.age(el, action, reason, charsets);
     if (FREE_TEXT_VRS.has(vr)) {
       const original = textValue(el, charsets, vr);
-      const { text, hits } = scrubText(original, this.identifierTokens());
+      const { text, hits } = scrubText(original, this.identifierTokens(el.tag));
       if (hits > 0) {
         return {
           element: this.newText(el.tag, vr, text),
@@ -503,7 +541,10 @@ class Rebuild {
     if (isPrivateTag(el.tag) && (FREE_TEXT_VRS.has(vr) || (vr === 'UN' && isPrintable(el.bytes)))) {
       // A safe-listed private attribute may still be free text: mask the patient's identifiers in it.
       const textVr = vr === 'UN' ? 'LO' : vr;
-      const { text, hits } = scrubText(textValue(el, charsets, textVr), this.identifierTokens());
+      const { text, hits } = scrubText(
+        textValue(el, charsets, textVr),
+        this.identifierTokens(el.tag),
+      );
       if (hits > 0) {
         return {
           element: { tag: el.tag, vr, bytes: encodeText(fitToVr(text, textVr), textVr) },

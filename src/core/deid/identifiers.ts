@@ -16,7 +16,25 @@ export { findTokens, mergeTokenSets, scrubText, SCRUB_MASK, type TokenSet } from
 
 /** What an identifier token stood for (the review ranking shows it; never the token in logs). */
 export type IdentifierKind =
-  'name' | 'id' | 'birth date' | 'accession' | 'institution' | 'address' | 'station';
+  | 'name'
+  | 'id'
+  | 'birth date'
+  | 'accession'
+  | 'institution'
+  | 'institution address'
+  | 'address'
+  | 'station';
+
+/**
+ * Kinds that name the site rather than the patient. They are cleaned from free text like the
+ * patient's own, except from the device's identity (Manufacturer, model, software): a maker whose
+ * name is also the hospital's ("TOSHIBA" and "TOSHIBA_MEC") is not the patient.
+ */
+export const SITE_KINDS: ReadonlySet<IdentifierKind> = new Set([
+  'institution',
+  'institution address',
+  'station',
+]);
 
 /** One token with its kind, the shape the review ranking consumes. */
 export interface IdentifierToken {
@@ -39,8 +57,8 @@ const SOURCES: Record<Exclude<IdentifierKind, 'name'>, string[]> & { name: strin
   'birth date': ['PatientBirthDate'],
   accession: ['AccessionNumber'],
   institution: ['InstitutionName', 'InstitutionalDepartmentName'],
+  'institution address': ['InstitutionAddress'],
   address: [
-    'InstitutionAddress',
     'PatientAddress',
     'ReferringPhysicianAddress',
     'CountryOfResidence',
@@ -109,7 +127,11 @@ function collect(ds: Dataset, inherited: string[], out: Map<string, IdentifierKi
     const kind = el.vr === 'PN' ? 'name' : kinds.get(el.tag);
     if (kind === undefined) continue;
     const value = decodeText(el.bytes, charsets, el.vr).replace(/[\0 ]+$/, '');
-    for (const token of tokensOf(kind, value)) if (!out.has(token)) out.set(token, kind);
+    for (const token of tokensOf(kind, value)) {
+      // A token that is both the patient's and the site's counts as the patient's.
+      const had = out.get(token);
+      if (had === undefined || (SITE_KINDS.has(had) && !SITE_KINDS.has(kind))) out.set(token, kind);
+    }
   }
 }
 
@@ -128,4 +150,16 @@ export function collectIdentifierTokens(ds: Dataset, charsets?: string[]): Ident
 /** The identifiers of one data set as a token set; merge the sets of a patient's instances with mergeTokenSets. */
 export function collectIdentifiers(ds: Dataset, charsets?: string[]): TokenSet {
   return mergeTokenSets(collectIdentifierTokens(ds, charsets).map((t) => t.token));
+}
+
+/** One data set's identifiers split into the patient's own and the site's (SITE_KINDS). */
+export function collectIdentifierSets(
+  ds: Dataset,
+  charsets?: string[],
+): { patient: TokenSet; site: TokenSet } {
+  const patient = new Set<string>();
+  const site = new Set<string>();
+  for (const t of collectIdentifierTokens(ds, charsets))
+    (SITE_KINDS.has(t.kind) ? site : patient).add(t.token);
+  return { patient, site };
 }

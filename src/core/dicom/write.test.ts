@@ -29,6 +29,7 @@ import {
   CLEANROOM_IMPLEMENTATION_CLASS_UID,
   writeDataset,
   writeDicomFile,
+  writeDicomFileOverSource,
   writeDicomHeader,
 } from './write';
 
@@ -294,6 +295,58 @@ describe('writeDicomFile', () => {
     expect(f.syntax.deflated).toBe(false);
   });
 
+  describe('writeDicomFileOverSource', () => {
+    const syntaxUID = '1.2.840.10008.1.2.1';
+    /** A file whose original header is long enough for the new one: a padded description. */
+    function readWithRoom(extra?: DataElement): DicomFile {
+      const ds = new Map(dataset);
+      ds.set(0x00081030, textElement(0x00081030, 'LO', 'X'.repeat(60)));
+      if (extra) ds.set(extra.tag, extra);
+      return readDicom(writeDicomFile({ dataset: ds, transferSyntaxUID: syntaxUID }));
+    }
+    const withoutDescription = (f: DicomFile) => {
+      const ds = new Map(f.dataset);
+      ds.delete(0x00081030);
+      return { meta: f.meta, dataset: ds, transferSyntaxUID: syntaxUID };
+    };
+
+    it('writes the header in front of the original pixel element, in the same buffer', () => {
+      const f = readWithRoom();
+      const input = withoutDescription(f);
+      const expected = writeDicomFile(input);
+      const out = writeDicomFileOverSource(input, f);
+      expect(out?.buffer).toBe(f.source.buffer);
+      expect(out).toEqual(expected);
+    });
+
+    it('declines when the pixel element was replaced (a redaction)', () => {
+      const f = readWithRoom();
+      const input = withoutDescription(f);
+      const pixels = input.dataset.get(PIXEL_DATA) as DataElement;
+      input.dataset.set(PIXEL_DATA, { ...pixels, bytes: (pixels.bytes as Uint8Array).slice() });
+      expect(writeDicomFileOverSource(input, f)).toBeUndefined();
+    });
+
+    it('declines when an element follows PixelData', () => {
+      const f = readWithRoom(bytesElement(0xfffcfffc, 'OB', new Uint8Array(4)));
+      const input = { meta: f.meta, dataset: f.dataset, transferSyntaxUID: syntaxUID };
+      expect(writeDicomFileOverSource(input, f)).toBeUndefined();
+    });
+
+    it('declines when the new header is longer than the original one', () => {
+      const f = readWithRoom();
+      const input = withoutDescription(f);
+      input.dataset.set(0x00081030, textElement(0x00081030, 'LO', 'Y'.repeat(64)));
+      expect(writeDicomFileOverSource(input, f)).toBeUndefined();
+    });
+
+    it('declines when the transfer syntax changes', () => {
+      const f = readWithRoom();
+      const input = { ...withoutDescription(f), transferSyntaxUID: '1.2.840.10008.1.2' };
+      expect(writeDicomFileOverSource(input, f)).toBeUndefined();
+    });
+  });
+
   it('header + original PixelData bytes is byte-identical to a full write', () => {
     const full = writeDicomFile({ dataset, transferSyntaxUID: '1.2.840.10008.1.2.1' });
     const f = readDicom(full);
@@ -385,6 +438,34 @@ describe('sample round trips', () => {
       } else {
         expect(passThrough).toEqual(full);
       }
+    },
+  );
+
+  it.each(samples.filter((s) => s.file.pixelData).map((s) => s.rel))(
+    '%s: written over its source, the file is header + original pixel bytes, never a copy of them',
+    async (rel) => {
+      const s = samples.find((x) => x.rel === rel) as Sample;
+      const file = await readDicomFile(s.bytes.slice());
+      const input = {
+        meta: file.meta,
+        dataset: file.dataset,
+        transferSyntaxUID: file.syntax.transferSyntaxUID,
+      };
+      const header = writeDicomHeader(input);
+      const pd = file.pixelData;
+      const element = file.source.slice(pd?.elementStart, pd?.elementEnd);
+      const trailing = [...file.dataset.keys()].some(
+        (t) => t >>> 0 > PIXEL_DATA && tagElement(t) !== 0,
+      );
+      const fits = pd !== undefined && header.length <= pd.elementStart;
+      const out = writeDicomFileOverSource(input, file);
+      if (file.syntax.deflated || trailing || !fits) {
+        expect(out).toBeUndefined();
+        return;
+      }
+      expect(out).toBeDefined();
+      expect(out?.buffer).toBe(file.source.buffer);
+      expect(out).toEqual(concat(header, element));
     },
   );
 
