@@ -2,7 +2,16 @@
 
 export type IoRequest =
   | { id: number; op: 'generate'; folder: string; count: number; seed: number }
-  | { id: number; op: 'write'; folder: string; name: string; bytes: ArrayBuffer }
+  | {
+      id: number;
+      op: 'write';
+      folder: string;
+      name: string;
+      bytes: ArrayBuffer;
+      /** The file is bytes[offset, offset + length) (a view into a larger buffer); default all. */
+      offset?: number;
+      length?: number;
+    }
   | {
       id: number;
       op: 'copy';

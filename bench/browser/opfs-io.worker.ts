@@ -30,8 +30,9 @@ async function handle(request: IoRequest, paths: string[]): Promise<number> {
       return bytes;
     }
     case 'write': {
-      await writeFile(request.folder, request.name, new Uint8Array(request.bytes));
-      return request.bytes.byteLength;
+      const view = new Uint8Array(request.bytes, request.offset ?? 0, request.length);
+      await writeFile(request.folder, request.name, view);
+      return view.byteLength;
     }
     case 'copy': {
       // The plain copy: read and write through sync access handles, `lanes` files in flight.
