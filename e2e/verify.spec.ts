@@ -1,7 +1,8 @@
 // Verify in the built app: a package made by the export pipeline is picked as zip files, checked in
-// a worker (real OCR of the images included), shown check by check with the sample images; a
-// person's decision reaches the report; a copy with a file removed fails exactly the missing-file
-// check; a copy whose one slice gets a burned-in date (checksums updated) fails exactly the OCR check.
+// a worker (real OCR of the images, two OCR workers), shown check by check with the sample images; a
+// person's decision reaches the report; one altered copy carrying issue 8's four alterations at once
+// (a name in a private element, a broken checksum, a removed file, burned-in text) fails exactly
+// those four checks, each naming its file, and its JSON report is byte for byte what Node computes.
 import { readFileSync } from 'node:fs';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,10 +12,15 @@ import { readDicomFile } from '../src/core/dicom/read';
 import { indexRow } from '../src/core/inventory';
 import { generateCtSeries } from '../src/core/sample/ct-series';
 import { defaultRecipe, recipeHash } from '../src/core/profile/recipe';
-import { readZipEntries } from '../src/core/package/read-zip';
-import { zipEntries } from '../src/core/package/zip';
-import { sha256Hex } from '../src/core/package/sha256';
-import { createRaster, drawText } from '../src/core/sample/pixels';
+import {
+  CHECK_IDS,
+  replaceCheck,
+  reportJson,
+  verifyPackage,
+  zipSource,
+  type VerifyReport,
+} from '../src/core/verify';
+import { alterPackageCopy } from '../src/core/verify/altered-copy.fixture';
 import { planExport } from '../src/pipeline/export-plan';
 import { runExport } from '../src/pipeline/export';
 import { deidWorkerApi } from '../workers/deid-api';
@@ -58,41 +64,6 @@ async function makePackage(): Promise<Map<string, Buffer>> {
   return out;
 }
 
-/** Burns a date into one DICOM entry's native pixels (top left, in the air) and fixes its checksum. */
-async function burnDate(pkg: Map<string, Buffer>): Promise<string> {
-  const [volumeName, volume] = [...pkg][0];
-  const entries: { name: string; data: Uint8Array }[] = [];
-  for await (const e of readZipEntries(new Blob([new Uint8Array(volume)])))
-    entries.push({ name: e.name, data: await e.data() });
-  const target = entries.find((e) => e.name.startsWith('DICOM/') && e.name !== 'DICOMDIR')!;
-  const start = (await readDicomFile(target.data)).pixelData!.valueStart;
-  const raster = createRaster(SIZE, SIZE, 1);
-  drawText(raster, 12, 12, '12/03/1961', 3, [255]);
-  const view = new DataView(target.data.buffer, target.data.byteOffset + start, SIZE * SIZE * 2);
-  for (let i = 0; i < raster.data.length; i++) if (raster.data[i]) view.setInt16(i * 2, 4000, true);
-  // The manifest is in the last volume: only the OCR check can see the change.
-  const [lastName, last] = [...pkg].at(-1)!;
-  const lastEntries: { name: string; data: Uint8Array }[] = lastName === volumeName ? entries : [];
-  if (lastName !== volumeName)
-    for await (const e of readZipEntries(new Blob([new Uint8Array(last)])))
-      lastEntries.push({ name: e.name, data: await e.data() });
-  const manifest = lastEntries.find((e) => e.name === 'manifest.json')!;
-  const json = JSON.parse(new TextDecoder().decode(manifest.data));
-  json.files.find((f: { path: string }) => f.path === target.name).sha256 = await sha256Hex(
-    target.data,
-  );
-  manifest.data = new TextEncoder().encode(`${JSON.stringify(json, null, 2)}\n`);
-  for (const [name, list] of [
-    [volumeName, entries],
-    [lastName, lastEntries],
-  ] as const) {
-    const parts: Uint8Array[] = [];
-    for await (const c of zipEntries(list)) parts.push(c);
-    pkg.set(name, Buffer.concat(parts));
-  }
-  return target.name;
-}
-
 async function openVerify(page: Page): Promise<void> {
   await page.goto('/');
   await page.getByRole('link', { name: /^Verify/ }).click();
@@ -102,6 +73,7 @@ async function openVerify(page: Page): Promise<void> {
 test('a package from the export verifies clean; a failed sample image fails the saved report', async ({
   page,
 }) => {
+  test.setTimeout(180_000);
   const dir = mkdtempSync(join(tmpdir(), 'cleanroom-verify-e2e-'));
   try {
     const pkg = await makePackage();
@@ -142,60 +114,79 @@ test('a package from the export verifies clean; a failed sample image fails the 
   }
 });
 
-test('a copy with one file removed fails only the missing-file check, naming the file', async ({
-  page,
-}) => {
-  const dir = mkdtempSync(join(tmpdir(), 'cleanroom-verify-e2e-'));
-  try {
-    const pkg = await makePackage();
-    const [firstName, first] = [...pkg][0];
-    const kept: { name: string; data: Uint8Array }[] = [];
-    let removed = '';
-    for await (const e of readZipEntries(new Blob([new Uint8Array(first)]))) {
-      if (!removed && e.name.startsWith('DICOM/')) removed = e.name;
-      else kept.push({ name: e.name, data: await e.data() });
-    }
-    const parts: Uint8Array[] = [];
-    for await (const c of zipEntries(kept)) parts.push(c);
-    pkg.set(firstName, Buffer.concat(parts));
-    const paths = [...pkg].map(([name, data]) => {
-      writeFileSync(join(dir, name), data);
-      return join(dir, name);
-    });
-    await openVerify(page);
-    await page.getByLabel('Package zip files').setInputFiles(paths);
-    await expect(page.getByText('The package has problems')).toBeVisible({ timeout: 120_000 });
-    const checks = page.getByRole('list', { name: 'Checks' });
-    await expect(checks.locator(':scope > li.fail')).toHaveCount(1);
-    await expect(checks.locator(':scope > li.fail')).toContainText(
-      'No file on the list is missing',
-    );
-    await expect(checks.locator(':scope > li.fail')).toContainText(removed);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+/** The four alterations, the check each must fail, and that check's words on the screen. */
+const ALTERED_CHECKS = [
+  ['checksums-match', 'brokenChecksum', 'No file changed after it was packed (checksums)'],
+  ['no-missing-files', 'removed', 'No file on the list is missing'],
+  [
+    'private-elements-safe',
+    'privateName',
+    'No private (vendor) data is left that could identify someone',
+  ],
+  ['pixels-ocr', 'burnedText', 'No text is burned into the images (OCR)'],
+] as const;
 
-test('a copy with a date burned into one slice fails only the OCR check, naming the file and box', async ({
+test('one copy with four alterations fails exactly those four checks, each naming its file, and nothing else', async ({
   page,
 }) => {
+  test.setTimeout(180_000);
   const dir = mkdtempSync(join(tmpdir(), 'cleanroom-verify-e2e-'));
   try {
     const pkg = await makePackage();
-    const burned = await burnDate(pkg);
-    const paths = [...pkg].map(([name, data]) => {
-      writeFileSync(join(dir, name), data);
-      return join(dir, name);
+    const altered = await alterPackageCopy(
+      [...pkg].map(([name, data]) => ({ name, data: new Uint8Array(data) })),
+    );
+    const paths = altered.volumes.map((v) => {
+      writeFileSync(join(dir, v.name), v.data);
+      return join(dir, v.name);
     });
     await openVerify(page);
     await page.getByLabel('Package zip files').setInputFiles(paths);
-    await expect(page.getByText('The package has problems')).toBeVisible({ timeout: 120_000 });
-    const failed = page.getByRole('list', { name: 'Checks' }).locator(':scope > li.fail');
-    await expect(failed).toHaveCount(1);
-    await expect(failed).toContainText('No text is burned into the images (OCR)');
-    await expect(failed).toContainText(burned);
-    await expect(failed).toContainText('text that looks like a date');
-    await expect(failed).not.toContainText('1961');
+    await expect(page.getByText('The package has problems')).toBeVisible({ timeout: 150_000 });
+
+    // On the screen: four failed checks, each with exactly one finding, at the altered file.
+    const checks = page.getByRole('list', { name: 'Checks' });
+    await expect(checks.locator(':scope > li.fail')).toHaveCount(4);
+    await expect(checks.locator(':scope > li.pass')).toHaveCount(CHECK_IDS.length - 4);
+    for (const [, key, words] of ALTERED_CHECKS) {
+      const check = checks.locator(':scope > li.fail', { hasText: words });
+      await expect(check).toHaveCount(1);
+      await expect(check.locator('.findings > li')).toHaveCount(1);
+      await expect(check.locator('.findings > li.fail code')).toHaveText(altered[key]);
+    }
+    const ocr = checks.locator(':scope > li.fail', { hasText: 'burned into the images' });
+    await expect(ocr).toContainText('text that looks like a date');
+    await expect(ocr).not.toContainText('1961');
+    await expect(
+      checks.locator(':scope > li.fail', { hasText: 'private (vendor) data' }),
+    ).toContainText('(0009,1010) "ACME" holding "Doe^Jane"');
+
+    // The JSON report: the same four failures, nothing else failing.
+    const downloading = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Save the report as JSON' }).click();
+    const text = readFileSync(await (await downloading).path(), 'utf8');
+    const report = JSON.parse(text) as VerifyReport;
+    expect(report.verdict).toBe('fail');
+    const failures = report.checks.flatMap((c) =>
+      c.findings.filter((f) => f.severity === 'fail').map((f) => [c.id, f.path]),
+    );
+    expect(failures).toEqual(ALTERED_CHECKS.map(([id, key]) => [id, altered[key]]));
+    for (const c of report.checks)
+      expect([c.id, c.status]).toEqual([
+        c.id,
+        failures.some(([id]) => id === c.id) ? 'fail' : 'pass',
+      ]);
+    expect(report.ocr.state).toBe('done');
+    expect(report.ocr.entries.map((e) => e.path)).not.toContain(altered.removed);
+
+    // Byte for byte: the page's report is Node's verifyPackage of the same zips with the page's
+    // OCR result put in, and it is in reportJson's canonical form.
+    expect(reportJson(report)).toBe(text);
+    const node = await verifyPackage(
+      zipSource(altered.volumes.map((v) => new Blob([v.data as BlobPart]))),
+    );
+    const pageOcr = report.checks.find((c) => c.id === 'pixels-ocr')!;
+    expect(reportJson({ ...replaceCheck(node, pageOcr), ocr: report.ocr })).toBe(text);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

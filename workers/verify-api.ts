@@ -11,6 +11,7 @@ import {
   zipSource,
   type OcrCandidate,
   type OcrImageResult,
+  type OcrReader,
   type PackageSource,
   type VerifyReport,
 } from '../src/core/verify';
@@ -19,6 +20,7 @@ import type { CodecSet } from '../src/core/pixels/types';
 import { validateRecipe } from '../src/core/profile/recipe';
 import { readDicomFile } from '../src/core/dicom/read';
 import { decodeFrame, describePixels, toRgba8 } from '../src/core/pixels/decode';
+import type { Pool } from './pool';
 
 export interface VerifyJob {
   /** Zip volumes, in the order the site numbered them. */
@@ -31,6 +33,11 @@ export interface VerifyJob {
   recipe?: unknown;
   /** false: the OCR check is 'not-run' (turned off); default on. */
   ocr?: boolean;
+  /**
+   * Images OCR reads at once: this worker's own thread plus `ocrReaders - 1` helper workers when
+   * the platform has them (default: the platform's `ocrReaders`; 1 reads in this thread only).
+   */
+  ocrReaders?: number;
 }
 
 export interface VerifyProgress {
@@ -46,6 +53,38 @@ export interface VerifyProgress {
 export interface VerifyPlatform {
   loadCodecs(): Promise<CodecSet>;
   createOcrEngine(): Promise<OcrEngine>;
+  /**
+   * Helper workers that read OCR images beside this worker's own thread, `count` of them, each
+   * with its own engine (the browser: nested verify-ocr workers). Without it, OCR runs in this
+   * thread only, one image at a time.
+   */
+  ocrWorkers?(count: number): OcrWorkers;
+  /** Images read at once when the platform has helpers (this thread included); default 2. */
+  ocrReaders?: number;
+}
+
+/** OCR helpers of one verification: `size` images read at once; `release` stops them all. */
+export interface OcrWorkers {
+  read: OcrReader;
+  size: number;
+  release(): void;
+}
+
+/**
+ * Reads images through a pool of verification workers (their `ocrImage`): the bytes move, not
+ * copy (a view on part of a larger buffer is copied first, so nothing else is detached).
+ */
+export function ocrReaderOver(pool: Pool<VerifyWorkerApi>): OcrReader {
+  return (data, candidate) => {
+    const own =
+      data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : data.slice();
+    return pool.call('ocrImage', [{ data: own, candidate }], [own.buffer as ArrayBuffer]);
+  };
+}
+
+/** OCR workers over a pool (its size is how many images are read at once). */
+export function ocrWorkersOver(pool: Pool<VerifyWorkerApi>): OcrWorkers {
+  return { read: ocrReaderOver(pool), size: pool.size, release: () => pool.terminate() };
 }
 
 /** One image of the visual sample, scaled to fit a thumbnail, or why it cannot be shown. */
@@ -129,6 +168,23 @@ export function createVerifyWorkerApi(platform: VerifyPlatform) {
   };
   const readImage = async (data: Uint8Array, candidate: OcrCandidate): Promise<OcrImageResult> =>
     ocrImage(data, candidate, { codecs: await loadCodecs(), ocr: lazyOcr });
+  /**
+   * This thread reads whenever it is free; helpers take the rest. A helper still starting its
+   * engine (seconds, more on a busy machine) holds one image while this thread goes on with the
+   * others, so a slow start delays at most that image instead of the whole queue.
+   */
+  const shareWith = (helpers: OcrWorkers): OcrReader => {
+    let ownBusy = false;
+    return async (data, candidate) => {
+      if (ownBusy) return helpers.read(data, candidate);
+      ownBusy = true;
+      try {
+        return await readImage(data, candidate);
+      } finally {
+        ownBusy = false;
+      }
+    };
+  };
 
   return {
     /**
@@ -160,13 +216,22 @@ export function createVerifyWorkerApi(platform: VerifyPlatform) {
         },
       });
       if (job.ocr === false) return skipOcrCheck(report);
+      // Helpers only pay when there are images for more than one reader.
+      const readers = Math.max(1, Math.floor(job.ocrReaders ?? platform.ocrReaders ?? 2));
+      const helpers =
+        platform.ocrWorkers && readers > 1 && report.ocr.entries.length > 1
+          ? platform.ocrWorkers(Math.min(readers, report.ocr.entries.length) - 1)
+          : undefined;
       try {
-        return await runOcrCheck(sourceOf(job), report, readImage, {
+        // Findings come out in queue order whatever the number of readers (ocrCheckResult).
+        return await runOcrCheck(sourceOf(job), report, helpers ? shareWith(helpers) : readImage, {
+          concurrency: 1 + (helpers?.size ?? 0),
           onProgress: (done, total) =>
             onProgress?.({ phase: 'ocr', done, total, bytes: tally.bytes }),
         });
       } finally {
-        // The engine holds ~150 MB: free it once the package is read.
+        // Each engine holds ~150 MB: free them once the package is read.
+        helpers?.release();
         await lazyOcr.terminate().catch(() => undefined);
       }
     },

@@ -13,8 +13,6 @@ import {
   runOcrCheck,
   skipOcrCheck,
   verifyPackage,
-  type OcrCandidate,
-  type OcrImageResult,
   type VerifyReport,
   zipSource,
   type PackageEntry,
@@ -22,7 +20,7 @@ import {
 } from '../../core/verify';
 import { openFileSource, type FileHandleSource } from '../../platform/node/file-handle-source';
 import { createNodePool } from '../../../workers/node-pool';
-import type { VerifyWorkerApi } from '../../../workers/verify-api';
+import { ocrReaderOver, type VerifyWorkerApi } from '../../../workers/verify-api';
 
 /** A folder of loose files (an unpacked package, or another tool's output). */
 function folderSource(root: string, files: string[]): PackageSource {
@@ -113,13 +111,8 @@ async function runOcr(
     new URL('./verify.node-worker.mjs', import.meta.url),
     { size, idleTimeoutMs: 0 },
   );
-  const read = (data: Uint8Array, candidate: OcrCandidate): Promise<OcrImageResult> => {
-    const own =
-      data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : data.slice();
-    return pool.call('ocrImage', [{ data: own, candidate }], [own.buffer as ArrayBuffer]);
-  };
   try {
-    return await runOcrCheck(source, report, read, {
+    return await runOcrCheck(source, report, ocrReaderOver(pool), {
       concurrency: size,
       onProgress: (done, total) => progress.update({ step: 'ocr', done, total }),
     });

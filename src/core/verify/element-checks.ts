@@ -75,7 +75,9 @@ function checkMetaElement(entryPath: string, v: ElementVisit, allowed: CheckReco
 /**
  * Records the 'elements-allowed' (standard elements) and 'private-elements-safe' (private
  * elements) findings of one file. An element the profile removes is reported once; what is
- * inside it (a removed sequence's items) is not reported again.
+ * inside it (a removed sequence's items) is not reported again. Returns the private data
+ * elements 'private-elements-safe' failed (their findings quote the value), so the value check
+ * does not report the same element a second time.
  */
 export function checkElements(
   entryPath: string,
@@ -84,8 +86,9 @@ export function checkElements(
   profile: Profile,
   allowed: CheckRecorder,
   privates: CheckRecorder,
-): void {
+): ReadonlySet<DataElement> {
   const flagged = new Set<DataElement>();
+  const rejectedPrivate = new Set<DataElement>();
   const keptPrivate = new Set<DataElement>();
   const creators: ElementVisit[] = [];
   for (const v of visits) {
@@ -111,6 +114,7 @@ export function checkElements(
           `${v.path}${holding}: a private element outside any private block.`,
         );
         flagged.add(v.el);
+        rejectedPrivate.add(v.el);
         continue;
       }
       if (v.creator === undefined) {
@@ -119,6 +123,7 @@ export function checkElements(
           `${v.path}${holding}: a private element without a private creator.`,
         );
         flagged.add(v.el);
+        rejectedPrivate.add(v.el);
         continue;
       }
       const rule = profile.ruleFor(tag, v.el.vr, {
@@ -132,6 +137,7 @@ export function checkElements(
           : 'the recipe keeps no private element (Retain Safe Private is off)';
         privates.add(entryPath, `${v.path}${holding}: present, but ${why} (${rule.reason}).`);
         flagged.add(v.el);
+        rejectedPrivate.add(v.el);
       } else keptPrivate.add(v.el);
       continue;
     }
@@ -159,20 +165,22 @@ export function checkElements(
     privates.checked++;
     const block = c.el.tag & 0xff;
     const group = tagGroup(c.el.tag);
-    let used = false;
+    let kept = false;
+    let reported = false;
     for (const el of c.dataset.values()) {
-      const inBlock = tagGroup(el.tag) === group && tagElement(el.tag) >> 8 === block;
-      // A block whose elements were reported already is not reported a second time by its creator.
-      if (inBlock && (keptPrivate.has(el) || flagged.has(el))) {
-        used = true;
-        break;
-      }
+      if (tagGroup(el.tag) !== group || tagElement(el.tag) >> 8 !== block) continue;
+      kept ||= keptPrivate.has(el);
+      reported ||= flagged.has(el);
     }
-    if (!used) {
+    // A block whose elements were reported already is not reported a second time by its creator,
+    // and its creator goes with them.
+    if (!kept && reported) rejectedPrivate.add(c.el);
+    if (!kept && !reported) {
       const why = profile.options.retainSafePrivate
         ? 'no kept private element is in its block'
         : 'the recipe keeps no private element (Retain Safe Private is off)';
       privates.add(entryPath, `${c.path}: a private creator, but ${why}.`);
     }
   }
+  return rejectedPrivate;
 }

@@ -1,5 +1,6 @@
 // The pixels-ocr check with real tesseract (one Node engine): a clean package from the export
-// pipeline passes it; an altered copy whose one slice gets a burned-in date fails only it.
+// pipeline passes it; an altered copy whose one slice gets a burned-in date fails only it; a copy
+// with the four alterations of issue 8 at once fails exactly four checks, whatever the OCR concurrency.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDicomFile } from '../dicom/read';
 import { indexRow } from '../inventory';
@@ -17,6 +18,7 @@ import { runExport } from '../../pipeline/export';
 import { createNodeOcr } from '../../platform/node/ocr';
 import { loadCodecs } from '../../platform/node/codecs';
 import { deidWorkerApi } from '../../../workers/deid-api';
+import { alterPackageCopy } from './altered-copy.fixture';
 import { redactionsOf } from './documents';
 import {
   insideRedaction,
@@ -29,7 +31,8 @@ import {
 } from './ocr-check';
 import { ocrSampleSize } from './sample';
 import { zipSource } from './source';
-import type { OcrCandidate, VerifyReport } from './types';
+import { reportJson } from './report-json';
+import { type OcrCandidate, type VerifyReport } from './types';
 import { verifyPackage } from './verify-package';
 
 const SIZE = 320;
@@ -39,7 +42,7 @@ const BURNED = '12/03/1961';
 async function makePackage(): Promise<Uint8Array> {
   const rows = [];
   const bytes = new Map<string, Uint8Array>();
-  for (const f of generateCtSeries({ slices: 4, rows: SIZE, columns: SIZE, seed: 5 })) {
+  for (const f of generateCtSeries({ slices: 6, rows: SIZE, columns: SIZE, seed: 5 })) {
     rows.push({ ...indexRow(await readDicomFile(f.bytes), f.path), fileId: f.path });
     bytes.set(f.path, f.bytes);
   }
@@ -138,9 +141,9 @@ describe('the pixels-ocr check with tesseract', () => {
     expect(report.verdict).toBe('pass');
     expect(report.ocr.state).toBe('done');
     // No high-risk image; fewer than 20 others, so every slice is in the random sample.
-    expect(report.ocr.entries).toHaveLength(4);
+    expect(report.ocr.entries).toHaveLength(6);
     expect(report.ocr.entries.every((e) => e.kind === 'sample' && e.state === 'read')).toBe(true);
-    expect(report.checks.find((c) => c.id === 'pixels-ocr')!.counts.checked).toBe(4);
+    expect(report.checks.find((c) => c.id === 'pixels-ocr')!.counts.checked).toBe(6);
   }, 60_000);
 
   it('a slice with a burned-in date fails only the OCR check, naming file, box and what it looks like, never the text', async () => {
@@ -172,6 +175,70 @@ describe('the pixels-ocr check with tesseract', () => {
     expect(y + h).toBeGreaterThanOrEqual(drawn.y + drawn.h - 2);
     expect(report.verdict).toBe('fail');
   }, 60_000);
+
+  it('a copy with four alterations at once (private name, broken checksum, removed file, burned-in text) fails exactly those four checks, each at its file', async () => {
+    const altered = await alterPackageCopy([{ name: 'site-a-001.zip', data: clean }]);
+    const paths = [
+      altered.burnedText,
+      altered.privateName,
+      altered.brokenChecksum,
+      altered.removed,
+    ];
+    expect(new Set(paths).size).toBe(4);
+    const before = await verifyPackage(zipSource([new Blob([clean as BlobPart])]));
+    const warnedBefore = new Set(
+      before.checks.filter((c) => c.counts.warnings > 0).map((c) => c.id),
+    );
+    const source = zipSource(altered.volumes.map((v) => new Blob([v.data as BlobPart])));
+    const checked = await verifyPackage(source);
+    const read = (data: Uint8Array, c: OcrCandidate) => ocrImage(data, c, { codecs, ocr: engine });
+    const report = await runOcrCheck(source, checked, read);
+
+    const expected = {
+      'checksums-match': altered.brokenChecksum,
+      'no-missing-files': altered.removed,
+      'private-elements-safe': altered.privateName,
+      'pixels-ocr': altered.burnedText,
+    };
+    expect(report.verdict).toBe('fail');
+    for (const check of report.checks) {
+      const path = expected[check.id as keyof typeof expected];
+      if (path === undefined) {
+        // Every other check passes; warnings only where the clean package has them too.
+        expect([check.id, check.status], check.id).toEqual([check.id, 'pass']);
+        expect(check.counts.failed, check.id).toBe(0);
+        expect(check.counts.warnings > 0, check.id).toBe(warnedBefore.has(check.id));
+        continue;
+      }
+      expect(check.status, check.id).toBe('fail');
+      expect(check.counts.failed, check.id).toBe(1);
+      expect(
+        check.findings.map((f) => [f.path, f.severity]),
+        check.id,
+      ).toEqual([[path, 'fail']]);
+    }
+    const message = (id: string) => report.checks.find((c) => c.id === id)!.findings[0].message;
+    expect(message('checksums-match')).toContain('the manifest says');
+    expect(message('no-missing-files')).toContain('not in the package');
+    expect(message('private-elements-safe')).toContain('(0009,1010) "ACME" holding "Doe^Jane"');
+    expect(message('pixels-ocr')).toContain('text that looks like a date');
+    expect(message('pixels-ocr')).not.toContain('1961');
+    // The name is still in the value dump, for a person to read; the removed file is not read by OCR.
+    expect(report.dump.find((d) => d.value === 'Doe^Jane')).toMatchObject({ risk: 'high' });
+    expect(report.ocr.entries.map((e) => e.path)).not.toContain(altered.removed);
+
+    // Two readers at once, finishing in reverse order: the same report, byte for byte.
+    let started = 0;
+    const queued = report.ocr.entries.length;
+    const reversed = async (data: Uint8Array, c: OcrCandidate) => {
+      const wait = (queued - started++) * 40;
+      const result = await read(data, c);
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      return result;
+    };
+    const two = await runOcrCheck(source, checked, reversed, { concurrency: 2 });
+    expect(reportJson(two)).toBe(reportJson(report));
+  }, 120_000);
 
   it('text inside a box the redaction log lists is not a finding; in a high-risk image any other word is', async () => {
     const entries: { name: string; data: Uint8Array }[] = [];

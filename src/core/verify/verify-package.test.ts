@@ -368,17 +368,33 @@ describe('verifyPackage: altered copies', () => {
         d.set(0x00091010, textElement(0x00091010, 'LO', 'Doe^Jane'));
       },
     });
-    // The value is also a name, so the value ranking fails it too: two checks, one file.
-    expect(failing(report)).toEqual(['private-elements-safe', 'high-risk-values']);
-    const [finding] = findingsOf(report, 'private-elements-safe');
-    expect(findingsOf(report, 'private-elements-safe')).toHaveLength(1);
-    expect(finding.path).toBe(CT2.path);
-    expect(finding.message).toContain('(0009,1010) "ACME"');
-    expect(finding.message).toContain('"Doe^Jane"');
-    expect(finding.message).toContain('not on the safe-private list');
-    const [value] = findingsOf(report, 'high-risk-values');
-    expect(value.path).toBe(CT2.path);
-    expect(value.message).toContain('Family^Given');
+    // One element, one finding: the value is a name too, but the element check already quotes it.
+    const message = expectOnlyFailure(report, 'private-elements-safe', CT2.path);
+    expect(message).toContain('(0009,1010) "ACME"');
+    expect(message).toContain('"Doe^Jane"');
+    expect(message).toContain('not on the safe-private list');
+    const values = report.checks.find((c) => c.id === 'high-risk-values')!;
+    expect(values.findings).toEqual([]);
+    expect(values.note).toContain('reported under private-elements-safe instead');
+    // The value is still in the dump, ranked high, for a person to see.
+    const row = report.dump.find((d) => d.path === '(0009,1010) "ACME"')!;
+    expect(row).toMatchObject({ value: 'Doe^Jane', risk: 'high' });
+  });
+
+  it('high-risk-values: without a recipe to judge private elements, a name in one is reported by the value check', async () => {
+    const bare = await verifyZip({
+      manifest: false,
+      recipeJson: false,
+      dataset: (i, d) => {
+        if (i !== CT2) return;
+        d.set(0x00090010, textElement(0x00090010, 'LO', 'ACME'));
+        d.set(0x00091010, textElement(0x00091010, 'LO', 'Doe^Jane'));
+      },
+    });
+    expect(status(bare)['private-elements-safe']).toBe('not-available');
+    const message = expectOnlyFailure(bare, 'high-risk-values', CT2.path);
+    expect(message).toContain('(0009,1010) "ACME" [LO] "Doe^Jane"');
+    expect(message).toContain('Family^Given');
   });
 
   it('private-elements-safe: with Retain Safe Private off no private element may stay', async () => {

@@ -20,7 +20,7 @@ import { ocrNotRunYet } from './ocr-check';
 import type { PackageSource } from './source';
 import { ReferenceResolver, StudyPseudonyms } from './study-checks';
 import { CHECK_IDS, type CheckId, type VerifyOptions, type VerifyReport } from './types';
-import { checkHighRiskValues, valueOccurrences } from './values-check';
+import { checkHighRiskValues, JudgedValues, valueOccurrences } from './values-check';
 import { verdictOf } from './verdict';
 import { walkFile } from './walk';
 
@@ -153,6 +153,7 @@ export async function verifyPackage(
   );
   const references = new ReferenceResolver(r['references-resolve']);
   const dump = new ValueDump();
+  const judged = new JudgedValues();
   const images: ImageRecord[] = [];
   const seen = new Map<string, SeenEntry>();
   const names = new Set<string>();
@@ -169,7 +170,7 @@ export async function verifyPackage(
     const row = indexRow(file, path, { fileSize: size });
 
     if (profile !== undefined) {
-      checkElements(
+      const rejected = checkElements(
         path,
         visits,
         sopClassUID,
@@ -177,6 +178,7 @@ export async function verifyPackage(
         r['elements-allowed'],
         r['private-elements-safe'],
       );
+      judged.add(visits, file.syntax.littleEndian, rejected);
     }
     checkIdentityMarks(path, file.dataset, profile, r['identity-removed']);
     checkUids(path, visits, sopClassUID, siteRoots, retainUIDs, r['uids-pseudonymous']);
@@ -275,7 +277,7 @@ export async function verifyPackage(
   checkManifest(docs, seen, r);
   references.finish();
   const rows = dump.rows();
-  checkHighRiskValues(rows, r['high-risk-values']);
+  checkHighRiskValues(rows, r['high-risk-values'], judged);
   const rest = images.filter((i) => i.ocrReasons.length === 0).length;
   const ocr = planOcr(
     images,
