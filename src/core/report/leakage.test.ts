@@ -114,6 +114,19 @@ describe('scoreLeakage', () => {
     expect(same).toEqual(report);
   });
 
+  it('progress: one report per element after the first, ending at the total, result unchanged', () => {
+    const seen: [number, number][] = [];
+    const again = scoreLeakage(rows, (r) => label.get(r.patient), {
+      permutations: 200,
+      seed: 7,
+      onProgress: (done, total) => seen.push([done, total]),
+    });
+    expect(again).toEqual(report);
+    const total = report.scores.length + report.identifierLike.length + report.constant.length;
+    expect(seen.at(-1)).toEqual([total, total]);
+    expect(seen.map(([d]) => d)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+  });
+
   it('three labels: one-vs-rest AUC still finds the leaky element', () => {
     const three = new Map(
       [...label].map(([p, l], i) => [p, l === 'pos' ? 'pos' : i % 2 ? 'neg-a' : 'neg-b']),

@@ -26,6 +26,11 @@ export interface LeakageOptions {
   identifierShare?: number;
   /** Quantile bins of numeric features for MI (default 10). */
   bins?: number;
+  /**
+   * Called after each feature with how many of them are done: the shuffles make every feature cost
+   * about the same, so a caller can show the time left. Never part of the result.
+   */
+  onProgress?(done: number, total: number): void;
 }
 
 /** Always left out: the pseudonym is the patient itself (one value per patient). */
@@ -87,7 +92,8 @@ export function scoreLeakage(
   const scores: LeakageScore[] = [];
   const identifierLike: Leakage['identifierLike'] = [];
   const constant: string[] = [];
-  for (const f of features) {
+  for (const [index, f] of features.entries()) {
+    if (index > 0) options.onProgress?.(index, features.length);
     const levels =
       f.kind === 'categorical' ? f.categories! : f.distinct + (f.present < labelled.length ? 1 : 0);
     if (levels <= 1) {
@@ -100,6 +106,7 @@ export function scoreLeakage(
     }
     scores.push(scoreFeature(f, y, classes, shuffles, bins, alpha, minLift));
   }
+  options.onProgress?.(features.length, features.length);
   scores.sort(
     (a, b) => b.lift - a.lift || a.p - b.p || b.miZ - a.miZ || (a.feature < b.feature ? -1 : 1),
   );

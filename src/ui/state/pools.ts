@@ -3,6 +3,7 @@ import { createPool, type Pool } from '../../../workers/pool';
 import type { ScanWorkerApi } from '../../../workers/scan-api';
 import type { DeidWorkerApi } from '../../../workers/deid-api';
 import type { PixelsWorkerApi } from '../../../workers/pixels-api';
+import type { ReportWorkerApi } from '../../../workers/report-api';
 
 let scanPool: Pool<ScanWorkerApi> | undefined;
 
@@ -65,4 +66,24 @@ export function pixelViewWorker(): Pool<PixelsWorkerApi> {
     { idleTimeoutMs: 120_000 },
   );
   return pixelViewPool;
+}
+
+let reportPool: Pool<ReportWorkerApi> | undefined;
+
+/**
+ * The Report screen's worker: one, since it keeps the packages it read (so a new labels CSV only
+ * builds the report again). Idle for five minutes it stops and frees them; the next build then
+ * reads the zips again.
+ */
+export function reportWorker(): Pool<ReportWorkerApi> {
+  reportPool ??= createPool<ReportWorkerApi>(
+    () =>
+      new Worker(new URL('../../../workers/report.worker.ts', import.meta.url), {
+        type: 'module',
+        name: 'report',
+      }),
+    1,
+    { idleTimeoutMs: 300_000 },
+  );
+  return reportPool;
 }
