@@ -58,6 +58,29 @@ describe('readZipEntries', () => {
     await expect(first.value!.data()).rejects.toMatchObject({ code: 'crc-mismatch' });
   });
 
+  it('reads a stored entry, local header and data, in one read', async () => {
+    const parts: Uint8Array[] = [];
+    const content = new TextEncoder().encode('stored content, one read');
+    for await (const c of zipEntries([{ name: 'dir/a.txt', data: content }])) parts.push(c);
+    const blob = new Blob(parts as Uint8Array<ArrayBuffer>[]);
+    const entries = [];
+    for await (const e of readZipEntries(blob)) entries.push(e);
+    const reads: [number, number][] = [];
+    const counted = {
+      size: blob.size,
+      slice(start: number, end: number) {
+        reads.push([start, end]);
+        return blob.slice(start, end);
+      },
+    };
+    const listed = [];
+    for await (const e of readZipEntries(counted)) listed.push(e);
+    reads.length = 0;
+    expect(await listed[0].data()).toEqual(content);
+    expect(reads).toHaveLength(1);
+    expect(reads[0][0]).toBe(entries[0].offset);
+  });
+
   it('says when the bytes are not a zip', async () => {
     await expect(listAll(new Blob([new Uint8Array(100)]))).rejects.toBeInstanceOf(ZipReadError);
     await expect(listAll(new Blob([new Uint8Array(100)]))).rejects.toMatchObject({
