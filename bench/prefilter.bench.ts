@@ -1,9 +1,15 @@
 // The text-likelihood prefilter: ms per 512×512 slice, false fires on ≥ 2,000 text-free CT/MR slices,
-// and fires on the generated burned-in text set.
+// and fires on the generated burned-in text set; for RGB, ms per 512×512 image (luma and the two
+// opponent-colour planes) and fires on colour text at its background's luminance.
 import { report, sampleRss } from './harness';
 import { textLikelihood } from '../src/core/pixels/detect/prefilter';
 import { generateCtSeries } from '../src/core/sample/ct-series';
-import { generateBurnedTextSet, windowToGray8 } from '../src/core/sample/burned-text';
+import {
+  generateBurnedTextSet,
+  generateChromaTextSet,
+  windowToGray8,
+} from '../src/core/sample/burned-text';
+import { toLuma } from '../src/core/pixels/detect/luma';
 import { ctSliceBytes, mrSliceBytes } from '../src/core/sample/pixels';
 import { createPrng } from '../src/core/sample/prng';
 import type { Gray8 } from '../src/core/pixels/types';
@@ -120,6 +126,24 @@ console.log(
 console.log(
   `prefilter: fired on ${fired} of ${set.length} images with text; regions touch ${touched} of ${boxes} planted PHI boxes; lowest score ${minScore}`,
 );
+// RGB: a 512² colour image (the chroma set's panel, cropped) costs luma plus two colour planes.
+const chroma = generateChromaTextSet(17, 40);
+const rgb512 = ((): Gray8 => {
+  const src = chroma[0].image;
+  const data = new Uint8Array(512 * 512 * 4);
+  for (let y = 0; y < 512; y++)
+    data.set(src.data.subarray(y * src.width * 4, y * src.width * 4 + 512 * 4), y * 512 * 4);
+  return { width: 512, height: 512, data };
+})();
+for (let k = 0; k < 30; k++) textLikelihood(rgb512);
+const tr = performance.now();
+for (let k = 0; k < 200; k++) textLikelihood(rgb512);
+const msRgb = (performance.now() - tr) / 200;
+const chromaFires = chroma.filter((s) => textLikelihood(s.image).fires).length;
+const chromaLumaFires = chroma.filter((s) => textLikelihood(toLuma(s.image)).fires).length;
+console.log(
+  `prefilter RGB: ${msRgb.toFixed(2)} ms per 512×512 colour image (luma + 2 colour planes); colour text at its background's luminance fires on ${chromaFires}/${chroma.length} (read as luma only: ${chromaLumaFires}/${chroma.length})`,
+);
 report({
   name: 'prefilter 512² text-free CT/MR',
   files: slices,
@@ -136,5 +160,9 @@ report({
     text_images: set.length,
     phi_boxes_touched: touched,
     phi_boxes: boxes,
+    ms_per_512_rgb: Math.round(msRgb * 100) / 100,
+    chroma_fired: chromaFires,
+    chroma_fired_luma_only: chromaLumaFires,
+    chroma_images: chroma.length,
   },
 });

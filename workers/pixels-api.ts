@@ -218,6 +218,14 @@ interface OpenImage {
 }
 
 /** The API over a platform; pixels.worker.ts and pixels.node-worker.ts expose it, tests call it. */
+/**
+ * A frame as detection reads it: colour stays colour (RGBA), so that text in a colour that is as
+ * bright as its background (red on green) is still seen in the colour planes; grey stays grey.
+ */
+function forDetection(frame: Frame, desc: PixelDescription, window?: GrayWindow): Gray8 {
+  return frame.samplesPerPixel === 3 ? toRgba8(frame, desc) : toGray8(frame, desc, window);
+}
+
 export function createPixelsWorkerApi(platform: PixelPlatform) {
   let codecs: Promise<CodecSet> | undefined;
   let engine: Promise<OcrEngine> | undefined;
@@ -314,7 +322,7 @@ export function createPixelsWorkerApi(platform: PixelPlatform) {
       for (let index = 0; index < frames; index++) {
         const frame = await decodeFrame(file.dataset, desc, index, set);
         windows[index] = ocrWindow(frame, desc);
-        const gray = toGray8(frame, desc);
+        const gray = forDetection(frame, desc);
         const hash = frameHash(gray.data);
         const same = seen.get(hash);
         if (same) {
@@ -385,7 +393,7 @@ export function createPixelsWorkerApi(platform: PixelPlatform) {
       const grays: Gray8[] = [];
       for (const i of indexes) {
         const frame = await decodeFrame(redacted.dataset, after, i, set);
-        grays.push(toGray8(frame, after, await windowOf(i)));
+        grays.push(forDetection(frame, after, await windowOf(i)));
       }
       const found = await findBurnedInText(grays, context, lazyOcr, {
         alwaysRead: true,

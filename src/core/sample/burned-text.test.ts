@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   generateBurnedTextSet,
+  generateChromaTextSet,
   generateMultiFrameText,
+  ISO_LUMINANT_PAIRS,
+  lumaOf,
   renderTextCoverage,
   TEXT_HEIGHTS,
 } from './burned-text';
@@ -70,5 +73,31 @@ describe('generateBurnedTextSet', () => {
     expect(new Set(bytes).size).toBe(4);
     const again = generateMultiFrameText(5, 4, 14);
     expect(Buffer.from(again.frames[2].data).equals(Buffer.from(cine.frames[2].data))).toBe(true);
+  });
+});
+
+describe('generateChromaTextSet', () => {
+  const chroma = generateChromaTextSet(3, 10);
+
+  it('colour text at its background’s luminance: ink within 5 luma levels of the panel, colours apart', () => {
+    for (const pair of ISO_LUMINANT_PAIRS) {
+      expect(Math.abs(lumaOf(pair.ink) - lumaOf(pair.background))).toBeLessThanOrEqual(5);
+      const apart = Math.max(...pair.ink.map((v, i) => Math.abs(v - pair.background[i])));
+      expect(apart).toBeGreaterThanOrEqual(100);
+    }
+    for (const s of chroma) {
+      expect(s.samplesPerPixel).toBe(3);
+      expect(s.planted.every((p) => p.contrast === 'chroma')).toBe(true);
+      expect(s.planted.some((p) => p.kind === 'name')).toBe(true);
+    }
+    expect(new Set(chroma.map((s) => s.background))).toEqual(
+      new Set(['colour-panel', 'colour-panel-ultrasound']),
+    );
+  });
+
+  it('is deterministic for a seed', () => {
+    const again = generateChromaTextSet(3, 10);
+    expect(again.map((s) => s.planted)).toEqual(chroma.map((s) => s.planted));
+    expect(Buffer.from(again[4].stored).equals(Buffer.from(chroma[4].stored))).toBe(true);
   });
 });

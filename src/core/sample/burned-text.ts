@@ -7,10 +7,19 @@ import { createPrng, type Prng } from './prng';
 
 /** How glyph dots are drawn: the 5×7 font as squares, widened by one dot, or as round dots. */
 export type GlyphStyle = 'plain' | 'bold' | 'dot-matrix';
-export type TextContrast = 'white' | 'grey' | 'dim' | 'colour';
+/** 'chroma': coloured text whose luminance is within a few levels of its background's. */
+export type TextContrast = 'white' | 'grey' | 'dim' | 'colour' | 'chroma';
 export type TextPosition =
   'top-left' | 'top-right' | 'bottom-left' | 'bottom-right' | 'top-centre' | 'middle-band';
-export type Background = 'black' | 'grey' | 'ultrasound' | 'colour' | 'ct' | 'mr';
+export type Background =
+  | 'black'
+  | 'grey'
+  | 'ultrasound'
+  | 'colour'
+  | 'ct'
+  | 'mr'
+  | 'colour-panel'
+  | 'colour-panel-ultrasound';
 
 /** One string drawn into an image: PHI (name, id, date), a label beside it, or a safe token. */
 export interface PlantedText {
@@ -566,6 +575,92 @@ function toGray8View(stored: Uint8Array, width: number, height: number, channels
     out[i * 4 + 3] = 255;
   }
   return { width, height, data: out };
+}
+
+/**
+ * Background and ink pairs of equal luminance (Rec. 601, within 5 levels) but different colour:
+ * what a luminance-only reader cannot see. Red on a grey overlay, yellow on white-ish, red on a
+ * green overlay, magenta on dark grey, orange on blue.
+ */
+export const ISO_LUMINANT_PAIRS: { name: string; background: number[]; ink: number[] }[] = [
+  { name: 'red on grey', background: [128, 128, 128], ink: [255, 80, 60] },
+  { name: 'yellow on white-ish', background: [228, 228, 228], ink: [255, 255, 0] },
+  { name: 'red on green', background: [0, 150, 0], ink: [240, 25, 40] },
+  { name: 'magenta on dark grey', background: [90, 90, 90], ink: [190, 30, 140] },
+  { name: 'orange on blue', background: [40, 60, 160], ink: [150, 40, 0] },
+];
+
+/** Rec. 601 luma of an RGB triple. */
+export function lumaOf(rgb: readonly number[]): number {
+  return 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2];
+}
+
+/**
+ * `count` RGB images (8-bit) whose PHI lines and safe label are drawn in a colour of the same
+ * luminance as the flat panel behind them (ISO_LUMINANT_PAIRS, cycling), at heights 10–24 px,
+ * every other one with an ultrasound fan below the text. Deterministic for a seed.
+ */
+export function generateChromaTextSet(seed: number, count: number): BurnedTextImage[] {
+  const prng = createPrng(seed);
+  const heights = [10, 12, 14, 16, 18, 20, 24];
+  const positions: TextPosition[] = ['top-left', 'top-right', 'bottom-left', 'bottom-right'];
+  const out: BurnedTextImage[] = [];
+  for (let n = 0; n < count; n++) {
+    const pair = ISO_LUMINANT_PAIRS[n % ISO_LUMINANT_PAIRS.length];
+    const height = heights[(n + Math.floor(n / ISO_LUMINANT_PAIRS.length)) % heights.length];
+    const withFan = n % 2 === 1;
+    const [width, imgHeight] = height >= 18 ? [800, 600] : [640, 480];
+    const canvas: Canvas = {
+      width,
+      height: imgHeight,
+      channels: 3,
+      data: new Float32Array(width * imgHeight * 3),
+      max: 255,
+    };
+    for (let i = 0; i < width * imgHeight; i++) {
+      const noise = (prng.uint32() % 7) - 3;
+      for (let j = 0; j < 3; j++)
+        canvas.data[i * 3 + j] = Math.max(0, Math.min(255, pair.background[j] + noise));
+    }
+    if (withFan) paintSpeckle(canvas, prng);
+    const patient = drawPatient(prng);
+    const position = positions[n % positions.length];
+    const planted: PlantedText[] = [];
+    const style: GlyphStyle = n % 3 === 2 ? 'bold' : 'plain';
+    const lines = phiLines(patient, prng).map((segs) => fitLine(segs, height, style, width));
+    placeBlock(canvas, lines, height, style, position, pair.ink, planted, 'chroma');
+    const safe = SAFE_LINES[prng.int(SAFE_LINES.length)];
+    placeBlock(
+      canvas,
+      [[[safe, 'safe']]],
+      Math.min(height, 16),
+      'plain',
+      positions[(n + 1) % positions.length],
+      pair.ink,
+      planted,
+      'chroma',
+    );
+    const stored = quantize(canvas) as Uint8Array;
+    out.push({
+      id: `ct-${String(n).padStart(4, '0')}`,
+      modality: withFan ? 'US' : 'SC',
+      background: withFan ? 'colour-panel-ultrasound' : 'colour-panel',
+      bitsAllocated: 8,
+      samplesPerPixel: 3,
+      stored,
+      image: toGray8View(stored, width, imgHeight, 3),
+      planted,
+      identifiers: [
+        `${patient.family}^${patient.given}`,
+        patient.id,
+        patient.birthDate,
+        patient.studyDate,
+        patient.accession,
+      ],
+      textFree: false,
+    });
+  }
+  return out;
 }
 
 /** A multi-frame image: the same PHI block on every frame, one more PHI line on one frame only. */

@@ -22,3 +22,27 @@ export function toLuma(image: Gray8): Gray8 {
   }
   return { width: image.width, height: image.height, data: out };
 }
+
+/**
+ * Two opponent-colour planes of an RGBA image, centred on 128: red–green, 128 + (R − G) / 2, and
+ * yellow–blue, 128 + ((R + G) / 2 − B) / 2. Text whose luminance matches its background's (red on
+ * a grey or green overlay, yellow on white) is invisible in luma and shows in one of these. Grey
+ * input has none (an empty list); grey stored as RGB gives two flat planes.
+ */
+export function toChromaPlanes(image: Gray8): Gray8[] {
+  if (channelsOf(image) === 1) return [];
+  const n = image.width * image.height;
+  const src = image.data;
+  const rg = new Uint8Array(n);
+  const yb = new Uint8Array(n);
+  for (let i = 0, j = 0; i < n; i++, j += 4) {
+    const r = src[j];
+    const g = src[j + 1];
+    rg[i] = (256 + r - g) >> 1;
+    yb[i] = (512 + r + g - 2 * src[j + 2]) >> 2;
+  }
+  return [
+    { width: image.width, height: image.height, data: rg },
+    { width: image.width, height: image.height, data: yb },
+  ];
+}

@@ -1,7 +1,7 @@
 // A millisecond text-likelihood prefilter: dense, high-contrast strokes in both directions, in bands.
 
 import type { Box, Gray8 } from '../types';
-import { toLuma } from './luma';
+import { toChromaPlanes, toLuma } from './luma';
 
 export interface TextLikelihood {
   /** True when some part of the image looks like text and OCR should read it. */
@@ -18,6 +18,12 @@ const BLOCK_CELLS = [2, 4, 8] as const;
 /** The least contrast counted as a stroke edge, in grey levels. */
 const MIN_EDGE = 32;
 /**
+ * The same for the opponent-colour planes, which hold half the channel difference ((R − G) / 2):
+ * 16 there is a 32-level step between channels. JPEG's 4:2:2 chroma (half the columns, coarse
+ * quantization) leaves colour-only text with steps of 20–40.
+ */
+export const MIN_CHROMA_EDGE = 16;
+/**
  * Per block of side B: text crosses ~0.6 strokes edges per glyph dot in each text row and ~3.5
  * per glyph column, so a block sized like the text holds ≥ 3B edges each way; an object boundary
  * (one crossing per row or column, two for a thin ring) holds ≤ 2B each way. The thresholds sit between.
@@ -32,39 +38,29 @@ const ROW_STRIDE = 3;
  * pixels over the counts, and keeps blocks whose horizontal and vertical step counts are both
  * text-dense. Two sparse passes over the pixels (a noise estimate, then the counts on every
  * third row), so a 512² slice costs about half a millisecond on an idle core. The edge threshold rises with the image's own neighbour noise,
- * so noisy but text-free slices do not fire.
+ * so noisy but text-free slices do not fire. RGBA images are counted in luma and in two
+ * opponent-colour planes (red–green, yellow–blue), each cell keeping the largest count, so text
+ * of its background's luminance but another colour fires too; grey images pay nothing more.
+ * `minEdge`: the least step of a grey input (MIN_CHROMA_EDGE when it is one opponent plane).
  */
-export function textLikelihood(image: Gray8): TextLikelihood {
+export function textLikelihood(image: Gray8, minEdge = MIN_EDGE): TextLikelihood {
   const g = toLuma(image);
-  const { width: w, height: h, data } = g;
+  const { width: w, height: h } = g;
   if (w < 4 || h < 4) return { fires: false, score: 0, regions: [] };
-  const t = edgeThreshold(g);
   const gw = Math.ceil(w / CELL);
   const gh = Math.ceil(h / CELL);
   const nh = new Int32Array(gw * gh);
   const nv = new Int32Array(gw * gh);
-  // Every third row: a line of text 8 px or taller still crosses ≥ 2 sampled rows, and its
-  // step counts fall to about a third, as do the per-side thresholds (rowShare). Measured on
-  // bench/prefilter.bench.ts: no change in fires (0/2,200 text-free, 120/120 text), highest
-  // text-free score 0.91, lowest text score 1.64. |d| >= t is a table lookup, with no branch.
-  const strong = new Uint8Array(511);
-  for (let d = -255; d <= 255; d++) strong[d + 255] = d >= t || d <= -t ? 1 : 0;
-  for (let y = 0; y < h; y += ROW_STRIDE) {
-    const row = y * w;
-    const cellRow = (y >> 3) * gw;
-    const below = y + 1 < h ? w : 0;
-    for (let cx = 0; cx < gw; cx++) {
-      const x0 = cx * CELL;
-      const x1 = Math.min(w - 1, x0 + CELL);
-      let ch = 0;
-      let cv = 0;
-      for (let i = row + x0, end = row + x1; i < end; i++) {
-        const a = data[i] - 255;
-        ch += strong[data[i + 1] - a];
-        cv += strong[data[i + below] - a];
-      }
-      nh[cellRow + cx] += ch;
-      nv[cellRow + cx] += cv;
+  countSteps(g, edgeThreshold(g, minEdge), gw, nh, nv);
+  // Colour: text of the background's luminance but another colour shows in an opponent plane.
+  // Each cell keeps the plane with the most steps (a sum would count one coloured edge twice).
+  for (const plane of toChromaPlanes(image)) {
+    const ph = new Int32Array(gw * gh);
+    const pv = new Int32Array(gw * gh);
+    countSteps(plane, edgeThreshold(plane, MIN_CHROMA_EDGE), gw, ph, pv);
+    for (let c = 0; c < nh.length; c++) {
+      if (ph[c] > nh[c]) nh[c] = ph[c];
+      if (pv[c] > nv[c]) nv[c] = pv[c];
     }
   }
   const sh = prefixSums(nh, gw, gh);
@@ -93,8 +89,38 @@ export function textLikelihood(image: Gray8): TextLikelihood {
   return { fires: regions.length > 0, score: Math.round(score * 100) / 100, regions };
 }
 
-/** The edge threshold: MIN_EDGE, raised to 4× the median neighbour step of unclipped pixels. */
-function edgeThreshold(g: Gray8): number {
+/**
+ * Strong steps (|d| ≥ t) to the right and below, per 8×8 cell, on every ROW_STRIDE-th row. A line
+ * of text 8 px or taller still crosses ≥ 2 sampled rows, and its step counts fall to about a
+ * third, as do the per-side thresholds (rowShare). Measured on bench/prefilter.bench.ts: no change
+ * in fires (0/2,200 text-free, 120/120 text). |d| >= t is a table lookup, with no branch.
+ */
+function countSteps(g: Gray8, t: number, gw: number, nh: Int32Array, nv: Int32Array): void {
+  const { width: w, height: h, data } = g;
+  const strong = new Uint8Array(511);
+  for (let d = -255; d <= 255; d++) strong[d + 255] = d >= t || d <= -t ? 1 : 0;
+  for (let y = 0; y < h; y += ROW_STRIDE) {
+    const row = y * w;
+    const cellRow = (y >> 3) * gw;
+    const below = y + 1 < h ? w : 0;
+    for (let cx = 0; cx < gw; cx++) {
+      const x0 = cx * CELL;
+      const x1 = Math.min(w - 1, x0 + CELL);
+      let ch = 0;
+      let cv = 0;
+      for (let i = row + x0, end = row + x1; i < end; i++) {
+        const a = data[i] - 255;
+        ch += strong[data[i + 1] - a];
+        cv += strong[data[i + below] - a];
+      }
+      nh[cellRow + cx] += ch;
+      nv[cellRow + cx] += cv;
+    }
+  }
+}
+
+/** The edge threshold: `minEdge` (MIN_EDGE), raised to 4× the median neighbour step of unclipped pixels. */
+function edgeThreshold(g: Gray8, minEdge = MIN_EDGE): number {
   const { width: w, height: h, data } = g;
   const hist = new Uint32Array(256);
   let n = 0;
@@ -109,14 +135,14 @@ function edgeThreshold(g: Gray8): number {
       n++;
     }
   }
-  if (n < 64) return MIN_EDGE;
+  if (n < 64) return minEdge;
   let seen = 0;
   let median = 0;
   for (; median < 256; median++) {
     seen += hist[median];
     if (seen * 2 >= n) break;
   }
-  return Math.min(128, Math.max(MIN_EDGE, 4 * median));
+  return Math.min(128, Math.max(minEdge, 4 * median));
 }
 
 function prefixSums(counts: Int32Array, gw: number, gh: number): Int32Array {

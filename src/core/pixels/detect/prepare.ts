@@ -2,8 +2,8 @@
 
 import type { Box, Gray8 } from '../types';
 import type { OcrInput } from './types';
-import { toLuma } from './luma';
-import { textLikelihood } from './prefilter';
+import { toChromaPlanes, toLuma } from './luma';
+import { MIN_CHROMA_EDGE, textLikelihood } from './prefilter';
 
 export interface PrepareOptions {
   /** Where text may be (from textLikelihood); computed when absent. */
@@ -52,8 +52,9 @@ export function prepareForOcr(image: Gray8, options: PrepareOptions = {}): OcrIn
   const bases: Omit<OcrInput, 'inverted'>[] = [
     { image: page, scale: 1, offsetX: 0, offsetY: 0, label: 'page' },
   ];
+  const chroma = toChromaPlanes(image);
   if (o.upscale || o.shrink) {
-    const regions = options.regions ?? textLikelihood(grey).regions;
+    const regions = options.regions ?? textLikelihood(image).regions;
     for (const region of regions) {
       const lineHeight = estimateLineHeight(page, region);
       if (lineHeight === 0) continue;
@@ -89,6 +90,7 @@ export function prepareForOcr(image: Gray8, options: PrepareOptions = {}): OcrIn
       });
     }
   }
+  bases.push(...chromaCrops(grey, chroma, o));
   const out: OcrInput[] = [];
   if (o.sparseCrops) for (const base of bases.slice(1)) base.layout = 'sparse';
   for (const base of bases) {
@@ -98,6 +100,104 @@ export function prepareForOcr(image: Gray8, options: PrepareOptions = {}): OcrIn
     if (o.polarity !== 'auto' || !darkBackground) out.push({ ...base, inverted: false });
   }
   return out;
+}
+
+/** Opponent planes of toChromaPlanes, for labels. */
+const CHROMA_NAMES = ['red-green', 'yellow-blue'];
+/**
+ * A colour region is left to luma when this share of its colour edges are luma edges too (yellow
+ * on black: luma shows it). Measured where the edges are, not in sum, so ultrasound speckle
+ * behind red text (many luma edges, elsewhere) does not hide the text.
+ */
+const LUMA_SHOWS = 0.6;
+/** A colour region needs at least this many strong steps (a few coloured edges are no text). */
+const CHROMA_MIN_STEPS = 24;
+/**
+ * Steps counted in a region when choosing its plane: 16 in a colour plane is a 32-level step
+ * between channels (the planes hold half the difference), as in the prefilter.
+ */
+const CHROMA_EDGE = MIN_CHROMA_EDGE;
+
+/**
+ * Per-channel reading of colour text: for each text region of an opponent colour plane (its own
+ * prefilter) whose strokes are stronger there than in luma (text of its background's luminance but another colour, e.g. red on
+ * a grey overlay, yellow on white), one crop of that plane, contrast stretched and scaled like a
+ * luma crop (upscaled below `glyphPx`, shrunk from `shrinkAbove`). Grey images and colour text
+ * that luma shows already add nothing, so OCR time grows only where luma is blind.
+ */
+function chromaCrops(
+  grey: Gray8,
+  planes: readonly Gray8[],
+  o: Required<Omit<PrepareOptions, 'regions'>>,
+): Omit<OcrInput, 'inverted'>[] {
+  const candidates: { box: Box; p: number; steps: number }[] = [];
+  planes.forEach((full, p) => {
+    // The plane's own text regions: a colour label beside an ultrasound fan would otherwise sit in
+    // one region with the fan, whose speckle outweighs it in luma.
+    for (const region of textLikelihood(full, MIN_CHROMA_EDGE).regions) {
+      const box = clip(
+        { x: region.x - 8, y: region.y - 8, w: region.w + 16, h: region.h + 16 },
+        grey,
+      );
+      if (box.w < 4 || box.h < 4) continue;
+      const { steps, shared } = edgeAgreement(full, grey, box);
+      if (steps >= CHROMA_MIN_STEPS && shared < LUMA_SHOWS * steps)
+        candidates.push({ box, p, steps });
+    }
+  });
+  // Text that shows in both planes is read once, in the plane where it is strongest.
+  candidates.sort((a, b) => b.steps - a.steps);
+  const chosen: typeof candidates = [];
+  for (const c of candidates) if (!chosen.some((k) => overlaps(k.box, c.box))) chosen.push(c);
+  return chosen.map(({ box, p }) => {
+    const plane = stretchContrast(crop(planes[p], box));
+    const lineHeight = estimateLineHeight(plane, { x: 0, y: 0, w: plane.width, h: plane.height });
+    let image = plane;
+    let scale = 1;
+    if (o.shrink && lineHeight >= o.shrinkAbove) {
+      const factor = Math.max(2, Math.floor(lineHeight / 20));
+      image = downscale(plane, factor);
+      scale = 1 / factor;
+    } else if (o.upscale && lineHeight > 0 && lineHeight < o.glyphPx) {
+      scale = Math.min(o.maxScale, Math.max(2, Math.round(o.glyphPx / lineHeight)));
+      image = upscale(plane, scale);
+    }
+    return {
+      image,
+      scale,
+      offsetX: box.x,
+      offsetY: box.y,
+      label: `chroma ${CHROMA_NAMES[p]} ${scale >= 1 ? `×${scale}` : `÷${1 / scale}`}`,
+    };
+  });
+}
+
+function overlaps(a: Box, b: Box): boolean {
+  return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+/**
+ * Strong steps (≥ CHROMA_EDGE) to the right and below inside a box in a colour plane, and how many
+ * of them are strong in luma at the same pixel.
+ */
+function edgeAgreement(plane: Gray8, grey: Gray8, b: Box): { steps: number; shared: number } {
+  let steps = 0;
+  let shared = 0;
+  const { width: w, data } = plane;
+  const l = grey.data;
+  const strong = (d: number): boolean => d >= CHROMA_EDGE || d <= -CHROMA_EDGE;
+  for (let y = b.y; y < b.y + b.h - 1; y++)
+    for (let x = b.x, i = y * w + b.x; x < b.x + b.w - 1; x++, i++) {
+      if (strong(data[i + 1] - data[i])) {
+        steps++;
+        if (strong(l[i + 1] - l[i])) shared++;
+      }
+      if (strong(data[i + w] - data[i])) {
+        steps++;
+        if (strong(l[i + w] - l[i])) shared++;
+      }
+    }
+  return { steps, shared };
 }
 
 /** Maps a box in OCR-input pixels back to frame pixels (outward, so no ink is lost). */

@@ -1,7 +1,8 @@
 // Tight boxes around the text inside the prefilter's loose regions: the safety net's unit of review.
 
 import type { Box, Gray8 } from '../types';
-import { toLuma } from './luma';
+import { toChromaPlanes, toLuma } from './luma';
+import { MIN_CHROMA_EDGE } from './prefilter';
 
 /** A text-like blob: its tight box in frame pixels and the 4×4 cells of strokes inside it. */
 export interface TextBlob {
@@ -48,10 +49,25 @@ const SPARSE = 0.25;
  * plain sides of a 40 px stroke); cells join across letter and word gaps (3 cells) and line
  * gaps (2 cells). A big sparse blob (a chain along an ultrasound fan's rim) is split again with
  * no gaps closed. A blob's box is its cells' extent padded by 2 px; blobs without text-dense
- * strokes both ways are dropped.
+ * strokes both ways are dropped. RGBA images are searched in luma and in the two opponent-colour
+ * planes (core/pixels/detect/luma toChromaPlanes).
  */
 export function findTextBlobs(image: Gray8, regions: readonly Box[]): TextBlob[] {
-  const g = toLuma(image);
+  const blobs = blobsOfPlane(toLuma(image), regions);
+  // Colour text of its background's luminance shows only in an opponent plane: its blobs count
+  // too, unless a luma blob covers the same place already.
+  for (const plane of toChromaPlanes(image))
+    for (const b of blobsOfPlane(plane, regions, MIN_CHROMA_EDGE))
+      if (!blobs.some((a) => intersects(a.box, b.box))) blobs.push(b);
+  return blobs;
+}
+
+function intersects(a: Box, b: Box): boolean {
+  return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+/** findTextBlobs on one grey plane (luma, or an opponent-colour plane of an RGBA image). */
+function blobsOfPlane(g: Gray8, regions: readonly Box[], minEdge = MIN_EDGE): TextBlob[] {
   const { width: w, height: h } = g;
   const gw = Math.ceil(w / CELL);
   const gh = Math.ceil(h / CELL);
@@ -81,7 +97,7 @@ export function findTextBlobs(image: Gray8, regions: readonly Box[]): TextBlob[]
       if (inRegion[ty * tw + tx] !== 1) continue;
       const x0 = tx * TILE;
       const y0 = ty * TILE;
-      const t = tileThreshold(g, x0, y0);
+      const t = tileThreshold(g, x0, y0, minEdge);
       countEdges(
         g,
         x0,
@@ -140,7 +156,7 @@ function density(c: Component): number {
 }
 
 /** 4× the median neighbour step of a tile (32..160); pairs clipped at 0 or 255 say nothing about noise. */
-function tileThreshold(g: Gray8, x0: number, y0: number): number {
+function tileThreshold(g: Gray8, x0: number, y0: number, minEdge: number): number {
   const { width: w, height: h, data } = g;
   const hist = new Uint16Array(256);
   let n = 0;
@@ -152,14 +168,14 @@ function tileThreshold(g: Gray8, x0: number, y0: number): number {
       hist[a > b ? a - b : b - a]++;
       n++;
     }
-  if (n < 16) return MIN_EDGE;
+  if (n < 16) return minEdge;
   let seen = 0;
   let median = 0;
   for (; median < 255; median++) {
     seen += hist[median];
     if (seen * 2 >= n) break;
   }
-  return Math.min(MAX_EDGE, Math.max(MIN_EDGE, 4 * median));
+  return Math.min(MAX_EDGE, Math.max(minEdge, 4 * median));
 }
 
 /** Strong steps to the right and below, counted per 4×4 cell, in [x0, x1) × [y0, y1). */
