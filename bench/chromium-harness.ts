@@ -1,10 +1,18 @@
 // Node-side parts of the Chromium benchmarks: a bench page bundled with esbuild, a tiny static
-// server for it, and a JS-heap sampler over CDP that counts the page and every worker it starts.
+// server for it, a JS-heap sampler over CDP that counts the page and every worker it starts, and an
+// RSS sampler of the browser processes.
 import { createServer, type Server } from 'node:http';
-import { createReadStream, statSync } from 'node:fs';
-import { extname, join, normalize, sep } from 'node:path';
+import {
+  copyFileSync,
+  createReadStream,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+} from 'node:fs';
+import { basename, extname, join, normalize, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import type { CDPSession, Page } from '@playwright/test';
 
 const MIME: Record<string, string> = {
@@ -16,7 +24,37 @@ const MIME: Record<string, string> = {
   '.dcm': 'application/dicom',
 };
 
-/** Bundles browser entries (ESM, platform browser) into `outdir`, one `<name>.js` per entry. */
+/**
+ * Vite's `?url` imports (the wasm codecs): the file is copied into `outdir` and the import gives its
+ * URL beside the bundle, as Vite does in the app.
+ */
+function assetUrlPlugin(outdir: string): Plugin {
+  return {
+    name: 'asset-url',
+    setup(b) {
+      b.onResolve({ filter: /\?url$/ }, async (args) => {
+        const resolved = await b.resolve(args.path.slice(0, -'?url'.length), {
+          kind: args.kind,
+          resolveDir: args.resolveDir,
+          importer: args.importer,
+        });
+        if (resolved.errors.length > 0) return { errors: resolved.errors };
+        return { path: resolved.path, namespace: 'asset-url' };
+      });
+      b.onLoad({ filter: /.*/, namespace: 'asset-url' }, async (args) => {
+        mkdirSync(outdir, { recursive: true });
+        copyFileSync(args.path, join(outdir, basename(args.path)));
+        const name = JSON.stringify(`./${basename(args.path)}`);
+        return { contents: `export default new URL(${name}, import.meta.url).href;`, loader: 'js' };
+      });
+    },
+  };
+}
+
+/**
+ * Bundles browser entries (ESM, platform browser) into `outdir`, one `<name>.js` per entry. `?url`
+ * imports are copied beside them; the codecs' Node-only `require('fs' | 'path')` stays unresolved.
+ */
 export async function bundleBrowser(
   entries: Record<string, string>,
   outdir: string,
@@ -30,6 +68,8 @@ export async function bundleBrowser(
     target: 'chrome120',
     sourcemap: true,
     define: { __APP_VERSION__: '"bench"' },
+    external: ['fs', 'path', 'crypto', 'module', 'url', 'worker_threads'],
+    plugins: [assetUrlPlugin(outdir)],
     logLevel: 'warning',
   });
 }
@@ -192,6 +232,76 @@ export async function startHeapSampler(page: Page, intervalMs = 100): Promise<He
         peakGrowthMb: (peak - base.main - base.workers) / 1e6,
         mainPeakMb: mainPeak / 1e6,
         workerPeakMb: workerPeak / 1e6,
+        samples,
+      };
+    },
+  };
+}
+
+export interface ProcessRssSampler {
+  /** Peak summed RSS (MB) of the processes under `rootPid` since `start`, the growth over the start, and the largest single process. */
+  stop(): { peakMb: number; peakGrowthMb: number; largestMb: number; samples: number };
+}
+
+/** RSS in bytes of every process below `rootPid` (Linux /proc; empty elsewhere). */
+function descendantRss(rootPid: number): Map<number, number> {
+  const parent = new Map<number, number>();
+  const rss = new Map<number, number>();
+  let pids: string[] = [];
+  try {
+    pids = readdirSync('/proc').filter((n) => /^\d+$/.test(n));
+  } catch {
+    return new Map();
+  }
+  for (const name of pids) {
+    try {
+      const status = readFileSync(`/proc/${name}/status`, 'utf8');
+      const ppid = /^PPid:\s+(\d+)/m.exec(status);
+      const vmRss = /^VmRSS:\s+(\d+) kB/m.exec(status);
+      if (ppid) parent.set(Number(name), Number(ppid[1]));
+      if (vmRss) rss.set(Number(name), Number(vmRss[1]) * 1024);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const below = new Map<number, number>();
+  for (const pid of rss.keys()) {
+    for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p))
+      if (p === rootPid) {
+        below.set(pid, rss.get(pid)!);
+        break;
+      }
+  }
+  return below;
+}
+
+/**
+ * Samples the resident memory of the browser this Node process started (every process below
+ * `rootPid`, by default this one: Chromium's browser, GPU, utility and renderer processes). It
+ * counts what the JS-heap sampler does not: ArrayBuffers, Blob data, the renderer's own memory.
+ */
+export function startProcessRssSampler(rootPid = process.pid, intervalMs = 250): ProcessRssSampler {
+  const total = (m: Map<number, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+  const first = descendantRss(rootPid);
+  const base = total(first);
+  let peak = base;
+  let largest = Math.max(0, ...first.values());
+  let samples = 0;
+  const tick = () => {
+    const now = descendantRss(rootPid);
+    samples++;
+    peak = Math.max(peak, total(now));
+    largest = Math.max(largest, ...now.values());
+  };
+  const timer = setInterval(tick, intervalMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      tick();
+      return {
+        peakMb: peak / 1e6,
+        peakGrowthMb: (peak - base) / 1e6,
+        largestMb: largest / 1e6,
         samples,
       };
     },

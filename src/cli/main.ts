@@ -15,10 +15,10 @@ Usage:
       Every unique value left after de-identification, ranked by risk, without writing DICOM.
   cleanroom export <input-dir> --out <dir> [--recipe recipe.json] [--secret-file f]
                    [--key-out <dir>] [--volume-size 2GiB] [--labels labels.csv]
-                   [--site NAME] [--review-record <dir>] [--workers N] [--json]
+                   [--site NAME] [--review-record <dir>] [--workers N] [--resume] [--json]
       Finds and redacts burned-in text as the recipe says, writes the package zip(s) (with the
       dataset report, licence, readme, labels and split) and the report into <dir>, the key file
-      into --key-out.
+      into --key-out. --resume finishes a stopped export: only the missing volumes are written.
   cleanroom verify <zip-or-dir>... --report report.json [--recipe recipe.json] [--no-ocr]
                    [--workers N] [--json]
       Checks a received package (OCR over every high-risk image and a sample of the rest unless

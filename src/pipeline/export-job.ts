@@ -4,6 +4,8 @@ import type { CleanroomDb, ExportJobRow } from '../store';
 import { sha256Hex } from '../core/package/sha256';
 import type { ExportCheckpoint } from './export';
 import type { PlannedFile } from './plan';
+import type { PackageExtras, PackageExtrasState } from './package-extras';
+import type { FileDigest } from '../../workers/deid-api';
 
 /**
  * Names a plan: the same files in the same order with the same entry paths and pseudonyms, the
@@ -147,4 +149,40 @@ export async function findResumableExport(db: CleanroomDb): Promise<ResumableExp
 /** Forgets an unfinished export (the user chose to start again). */
 export async function discardExportJob(db: CleanroomDb, id: string): Promise<void> {
   await db.exportJobs.delete(id);
+}
+
+/** The package extras' digests, kept so that a checkpoint holds only those of finished files. */
+export interface CheckpointedExtras {
+  /** Pass every written file's digest through here (it forwards to the extras). */
+  onFileDigest(path: string, digest: FileDigest): void;
+  /** The extras' state as of `checkpoint`: report rows and image digests of its files only. */
+  at(checkpoint: ExportCheckpoint): PackageExtrasState;
+}
+
+/**
+ * A checkpoint is saved once a volume is written, when the next volume's first files have already
+ * reached the extras: keep only the report rows and digests of the finished files, or a resumed
+ * export counts those files twice. One row per digest, in the order written. The app's Export
+ * screen and `cleanroom export --resume` save the same state.
+ */
+export function checkpointExtras(
+  extras: PackageExtras,
+  restored: PackageExtrasState | undefined,
+): CheckpointedExtras {
+  const restoredRows = restored?.rows.length ?? 0;
+  const digested: string[] = [];
+  return {
+    onFileDigest(path, digest) {
+      digested.push(path);
+      extras.onFileDigest(path, digest);
+    },
+    at(checkpoint) {
+      const done = new Set(checkpoint.files.map((f) => f.path));
+      const state = extras.state();
+      return {
+        rows: state.rows.slice(0, restoredRows + digested.filter((p) => done.has(p)).length),
+        images: state.images.filter((image) => done.has(image.path)),
+      };
+    },
+  };
 }

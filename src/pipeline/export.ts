@@ -22,6 +22,7 @@ import {
 } from '../core/package/zip';
 import { sha256Hex } from '../core/package/sha256';
 import { buildDicomdir, FileIdAllocator, type DicomdirFile } from '../core/package/dicomdir';
+import { collectDirectoryKeys } from '../core/package/dicomdir-records';
 import {
   formatRedactionLogCsv,
   formatRedactionLogJson,
@@ -218,6 +219,7 @@ function directoryFacts(
     SOPInstanceUID: facts.SOPInstanceUID,
     TransferSyntaxUID: facts.TransferSyntaxUID,
     InstanceNumber: facts.InstanceNumber,
+    keys: collectDirectoryKeys(result.values as ValueOccurrence[]),
   };
 }
 

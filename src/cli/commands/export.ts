@@ -1,7 +1,8 @@
 // `cleanroom export <input-dir> --out <dir> [--recipe r.json] [--secret-file f] [--key-out <dir>]
-// [--volume-size 2GiB] [--labels labels.csv] [--site NAME]`: the package zip(s) and a report into
-// <dir>, the key file elsewhere; burned-in text is found and redacted as the recipe says.
-import { createWriteStream } from 'node:fs';
+// [--volume-size 2GiB] [--labels labels.csv] [--site NAME] [--resume]`: the package zip(s) and a
+// report into <dir>, the key file elsewhere; burned-in text is found and redacted as the recipe says.
+// With volumes, a sealed resume record beside them lets `--resume` write only the missing ones.
+import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join, relative, resolve, isAbsolute } from 'node:path';
 import { once } from 'node:events';
@@ -11,10 +12,23 @@ import { describeFsError, loadRecipe, loadSecret, requireDirectory } from '../se
 import { withDeidRun } from '../plan-run';
 import { workerCount } from '../workers';
 import { runPixelStep } from '../pixel-step';
-import { createPackageExtras } from '../../pipeline/package-extras';
+import { createPackageExtras, type PackageExtrasState } from '../../pipeline/package-extras';
 import { runExport as exportPackage } from '../../pipeline/export';
+import { checkpointExtras, exportPlanHash } from '../../pipeline/export-job';
+import {
+  changedVolume,
+  openResumeRecord,
+  partialVolumes,
+  readResumeRecord,
+  removeResumeRecord,
+  ResumeRecordError,
+  resumeRecordPath,
+  saveResumeRecord,
+  type ResumeRecord,
+} from '../export-resume';
 import { bytesToHex } from '../../pipeline/export-plan';
-import { parseVolumeSize } from '../../core/profile/recipe';
+import { parseVolumeSize, recipeHash } from '../../core/profile/recipe';
+import { sha256Hex } from '../../core/package/sha256';
 import { buildKeyFile, encryptKeyFile } from '../../core/package/keyfile';
 import { toCsv } from '../../core/csv/csv';
 
@@ -55,6 +69,7 @@ export async function runExport(argv: string[]): Promise<number> {
     'review-record': { value: true },
     json: { value: false },
     quiet: { value: false },
+    resume: { value: false },
   });
   if (args.positionals.length !== 1) throw new UsageError('export takes exactly one input folder');
   const input = await requireDirectory(args.positionals[0], 'the input folder');
@@ -114,13 +129,24 @@ export async function runExport(argv: string[]): Promise<number> {
       );
     }
   }
-  const { secret, created } = await loadSecret(flagString(args, 'secret-file'));
+  const resume = args.flags.has('resume');
+  // A resumed run without --secret-file takes the secret the stopped run made and saved.
+  const savedSecret = join(keyOut, 'secret.hex');
+  const secretFile =
+    flagString(args, 'secret-file') ??
+    (resume && existsSync(savedSecret) ? savedSecret : undefined);
+  const { secret, created } = await loadSecret(secretFile);
+  const recordPath = resumeRecordPath(out, recipe.package.name);
+  const record = await openStoppedExport(recordPath, out, recipe.package.name, secret, resume);
   try {
     await mkdir(out, { recursive: true });
     await mkdir(keyOut, { recursive: true });
   } catch (error) {
     throw new CliError(`cannot create the output folders: ${describeFsError(error)}`);
   }
+  // Saved before any volume, so a stopped run can be resumed with the very same secret.
+  if (created) await writeFile(savedSecret, `${bytesToHex(secret)}\n`, { mode: 0o600 });
+  const stopAfter = testStopAfterVolumes();
   const workers = workerCount(args);
   const progress = createProgress(process.stderr, args.flags.has('quiet'));
   const started = new Date();
@@ -128,12 +154,41 @@ export async function runExport(argv: string[]): Promise<number> {
   try {
     run = await withDeidRun(input, { recipe, secret, workers, progress }, async (r) => {
       const pixels = await runPixelStep(r.scanned, r.planned, recipe, workers, progress);
-      const extras = createPackageExtras({
-        recipe,
-        ...(labelsCsv !== undefined ? { labelsCsv } : {}),
-        ...(site ? { site } : {}),
-        ...(review ? { review } : {}),
+      // The plan's name covers what shapes the bytes: the recipe as run (with --volume-size), the
+      // labels, the site and the review record, not only the recipe file's hash.
+      const runDigest = await sha256Hex(
+        new TextEncoder().encode(
+          [
+            await recipeHash(recipe),
+            labelsCsv ?? '',
+            site ?? '',
+            review?.json ?? '',
+            review?.csv ?? '',
+          ].join('\u0000'),
+        ),
+      );
+      // File ids carry the in-memory store's random root id: name the files by their paths instead.
+      const planHash = await exportPlanHash({
+        planned: r.planned.map((p) => ({ ...p, file: { ...p.file, fileId: p.file.row.path } })),
+        recipeSha256: runDigest,
+        secret,
+        appVersion: __APP_VERSION__,
       });
+      if (record && record.planHash !== planHash)
+        throw new CliError(
+          `cannot resume: the input folder, the recipe, the options or the app version changed since the export in ${out} stopped, so the missing volumes would not match the finished ones. Run the command exactly as before with --resume, or delete ${out} (or choose another --out) and run it without --resume.`,
+        );
+      const restored = record?.checkpoint.extras as PackageExtrasState | undefined;
+      const extras = createPackageExtras(
+        {
+          recipe,
+          ...(labelsCsv !== undefined ? { labelsCsv } : {}),
+          ...(site ? { site } : {}),
+          ...(review ? { review } : {}),
+        },
+        restored,
+      );
+      const tracked = checkpointExtras(extras, restored);
       return {
         planned: r.planned,
         rejected: r.scanned.rejected,
@@ -141,9 +196,24 @@ export async function runExport(argv: string[]): Promise<number> {
         extras,
         result: await exportPackage({
           ...r,
+          deid: pixels.withholdLeftOut(r.deid),
           redactionFor: (p) => pixels.redactions.get(p.file.fileId),
-          onFileDigest: (path, digest) => extras.onFileDigest(path, digest),
+          onFileDigest: (path, digest) => tracked.onFileDigest(path, digest),
           extraFiles: (facts) => extras.extraFiles(facts),
+          ...(record ? { resume: record.checkpoint } : {}),
+          onCheckpoint: async (checkpoint) => {
+            await saveResumeRecord(
+              recordPath,
+              {
+                planHash,
+                packageName: recipe.package.name,
+                checkpoint: { ...checkpoint, extras: tracked.at(checkpoint) },
+              },
+              secret,
+            );
+            if (stopAfter !== undefined && checkpoint.volumes.length >= stopAfter)
+              process.kill(process.pid, 'SIGKILL');
+          },
           recipe,
           recipeSha256: sha256,
           appVersion: __APP_VERSION__,
@@ -162,12 +232,15 @@ export async function runExport(argv: string[]): Promise<number> {
     const code = (error as NodeJS.ErrnoException)?.code;
     if (code === 'ENOSPC' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
       throw new CliError(
-        `the export stopped: cannot write to ${out}: ${describeFsError(error)}. Nothing partial was left behind; free space or fix permissions and run the command again.`,
+        existsSync(recordPath)
+          ? `the export stopped: cannot write to ${out}: ${describeFsError(error)}. The finished volumes are kept; free space or fix permissions and run the same command again with --resume to write only the missing volumes.`
+          : `the export stopped: cannot write to ${out}: ${describeFsError(error)}. Nothing partial was left behind; free space or fix permissions and run the command again.`,
       );
     }
     throw error;
   }
   const { planned, rejected, result, pixels, extras } = run;
+  await removeResumeRecord(recordPath);
 
   // The key file and everything that names original files stay at the site, in --key-out.
   const keyName = `${recipe.package.name}-key.zip`;
@@ -175,8 +248,6 @@ export async function runExport(argv: string[]): Promise<number> {
   if (passphrase !== undefined) keyBytes = await encryptKeyFile(keyBytes, passphrase);
   const keyPath = join(keyOut, passphrase !== undefined ? `${keyName}.enc` : keyName);
   await writeFile(keyPath, keyBytes);
-  if (created)
-    await writeFile(join(keyOut, 'secret.hex'), `${bytesToHex(secret)}\n`, { mode: 0o600 });
   const pathOf = new Map(planned.map((p) => [p.file.fileId, p.file.row.path]));
   await writeFile(
     join(keyOut, 'failures.csv'),
@@ -229,6 +300,7 @@ export async function runExport(argv: string[]): Promise<number> {
           imagesWithText: pixels.summary.found,
           imagesFailed: pixels.summary.failed,
           imagesRedacted: result.manifest.files.length > 0 ? pixels.redactions.size : 0,
+          imagesLeftOut: pixels.leftOut.length,
           reviewedByPerson: false,
           note: 'No person looked at the images on the command line: every box found was redacted, and BurnedInAnnotation stays YES. Look at redaction-log.csv and a sample of images before you send the package.',
         }
@@ -241,6 +313,9 @@ export async function runExport(argv: string[]): Promise<number> {
   progress.finish(
     [
       `export: wrote ${result.manifest.files.length} of ${planned.length} files into ${result.volumes.map((v) => v.name).join(', ')} in ${out}`,
+      record
+        ? `  resumed: ${record.checkpoint.volumes.length} finished volumes were kept, the other ${result.volumes.length - record.checkpoint.volumes.length} written now`
+        : '',
       result.failures.length > 0
         ? `  ${result.failures.length} files could not be de-identified; their paths and reasons are in ${join(keyOut, 'failures.csv')}`
         : '',
@@ -261,4 +336,62 @@ function countBy(values: string[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const v of [...values].sort()) out[v] = (out[v] ?? 0) + 1;
   return out;
+}
+
+/**
+ * The stopped export in `out` that this run continues (--resume), if any. Without --resume, a
+ * stopped export there is an error that says what to do: resume it, or start over elsewhere.
+ */
+async function openStoppedExport(
+  recordPath: string,
+  out: string,
+  packageName: string,
+  secret: Uint8Array,
+  resume: boolean,
+): Promise<ResumeRecord | undefined> {
+  const sealed = await readResumeRecord(recordPath);
+  if (!resume) {
+    if (sealed)
+      throw new CliError(
+        `${out} holds an export of ${packageName} that stopped before it finished. To write only the missing volumes, run the same command again with --resume (and the same --secret-file). To start over instead, delete ${out} or choose another --out.`,
+      );
+    return undefined;
+  }
+  if (!sealed) {
+    const partial = await partialVolumes(out, packageName);
+    process.stderr.write(
+      partial.length > 0
+        ? `cleanroom: no volume of ${packageName} was finished in ${out}; the whole package is written again.\n`
+        : `cleanroom: there is no stopped export of ${packageName} in ${out} to resume; the whole package is written.\n`,
+    );
+    return undefined;
+  }
+  let record: ResumeRecord;
+  try {
+    record = await openResumeRecord(sealed, secret);
+  } catch (error) {
+    if (error instanceof ResumeRecordError && error.reason === 'wrong-secret')
+      throw new CliError(
+        `cannot resume the export in ${out}: it was made with another project secret. Pass the --secret-file of the stopped run (or run without --resume into a new --out).`,
+      );
+    throw new CliError(
+      `cannot resume the export in ${out}: ${(error as Error).message}. Delete ${recordPath} and run without --resume to start over.`,
+    );
+  }
+  const changed = await changedVolume(out, record.checkpoint);
+  if (changed)
+    throw new CliError(
+      `cannot resume the export in ${out}: the finished volume ${changed} is missing or changed. Put it back, or delete ${out} and run without --resume to start over.`,
+    );
+  return record;
+}
+
+/**
+ * Test-only: CLEANROOM_TEST_STOP_AFTER_VOLUMES=N kills this process (SIGKILL, no clean-up) right
+ * after the resume record of the N-th finished volume is saved, as a crash or a closed terminal
+ * would. The resume tests use it; it is not an option for users.
+ */
+function testStopAfterVolumes(): number | undefined {
+  const n = Number(process.env.CLEANROOM_TEST_STOP_AFTER_VOLUMES);
+  return Number.isInteger(n) && n > 0 ? n : undefined;
 }

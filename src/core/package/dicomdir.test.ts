@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readDicomFile } from '../dicom/read';
 import { getText, getUid } from '../dicom/element';
+import { tagForKeyword } from '../dicom/dictionary';
+import type { Dataset } from '../dicom/types';
 import {
   buildDicomdir,
   checkFileId,
@@ -200,6 +202,104 @@ describe('FileIdAllocator', () => {
   });
 });
 
+const SR = '1.2.840.10008.5.1.4.1.1.88.33';
+const PDF = '1.2.840.10008.5.1.4.1.1.104.1';
+const RT_DOSE = '1.2.840.10008.5.1.4.1.1.481.2';
+
+/** A patient with an SR, an encapsulated PDF and an RT dose beside the images. */
+const MIXED: DicomdirFile[] = [
+  ...FILES,
+  file(3, 1, 1, 1, {
+    SOPClassUID: SR,
+    Modality: 'SR',
+    keys: {
+      CompletionFlag: 'COMPLETE',
+      VerificationFlag: 'VERIFIED',
+      ContentDate: '20190102',
+      ContentTime: '10:10:10',
+      VerificationDateTime: '20190102101010',
+      'ConceptNameCodeSequence > CodeValue': '18748-4',
+      'ConceptNameCodeSequence > CodingSchemeDesignator': 'LN',
+      'ConceptNameCodeSequence > CodeMeaning': 'Diagnostic Imaging Report',
+    },
+  }),
+  file(3, 1, 2, 1, {
+    SOPClassUID: PDF,
+    Modality: 'DOC',
+    InstanceNumber: undefined,
+    keys: { MIMETypeOfEncapsulatedDocument: 'application/pdf', ContentDate: '20190102' },
+  }),
+  file(3, 1, 3, 1, {
+    SOPClassUID: RT_DOSE,
+    Modality: 'RTDOSE',
+    keys: { DoseSummationType: 'PLAN' },
+  }),
+];
+
+/** The record items of a written DICOMDIR, parsed back. */
+async function recordItems(bytes: Uint8Array): Promise<Dataset[]> {
+  const parsed = await readDicomFile(bytes);
+  return parsed.dataset.get(0x00041220)?.items ?? [];
+}
+
+const text = (ds: Dataset, keyword: string): string | undefined =>
+  getText(ds, tagForKeyword(keyword)!);
+
+describe('instance records by SOP class', () => {
+  it('an SR gets an SR DOCUMENT record with its flags, content date and time and concept name', async () => {
+    const items = await recordItems(await buildDicomdir(MIXED, { fileSetId: 'x' }));
+    const sr = items.find((r) => text(r, 'DirectoryRecordType') === 'SR DOCUMENT')!;
+    expect(sr).toBeDefined();
+    expect(text(sr, 'CompletionFlag')).toBe('COMPLETE');
+    expect(text(sr, 'VerificationFlag')).toBe('VERIFIED');
+    expect(text(sr, 'ContentDate')).toBe('20190102');
+    // An old-style time with colons is written as the TM VR requires.
+    expect(text(sr, 'ContentTime')).toBe('101010');
+    expect(text(sr, 'VerificationDateTime')).toBe('20190102101010');
+    const code = sr.get(tagForKeyword('ConceptNameCodeSequence')!)?.items ?? [];
+    expect(code).toHaveLength(1);
+    expect(text(code[0], 'CodeValue')).toBe('18748-4');
+    expect(text(code[0], 'CodingSchemeDesignator')).toBe('LN');
+    expect(text(code[0], 'CodeMeaning')).toBe('Diagnostic Imaging Report');
+  });
+
+  it('an encapsulated PDF gets an ENCAP DOC record with its MIME type and an empty DocumentTitle when it has none', async () => {
+    const items = await recordItems(await buildDicomdir(MIXED, { fileSetId: 'x' }));
+    const doc = items.find((r) => text(r, 'DirectoryRecordType') === 'ENCAP DOC')!;
+    expect(text(doc, 'MIMETypeOfEncapsulatedDocument')).toBe('application/pdf');
+    expect(doc.has(tagForKeyword('DocumentTitle')!)).toBe(true);
+    expect(text(doc, 'DocumentTitle') ?? '').toBe('');
+    expect(doc.get(tagForKeyword('ConceptNameCodeSequence')!)?.items).toEqual([]);
+    // InstanceNumber is Type 1: a file without one gets its place in its series.
+    expect(text(doc, 'InstanceNumber')).toBe('1');
+  });
+
+  it('an RT dose gets an RT DOSE record with DoseSummationType', async () => {
+    const items = await recordItems(await buildDicomdir(MIXED, { fileSetId: 'x' }));
+    const dose = items.find((r) => text(r, 'DirectoryRecordType') === 'RT DOSE')!;
+    expect(text(dose, 'DoseSummationType')).toBe('PLAN');
+    expect(text(dose, 'ReferencedSOPClassUIDInFile')).toBe(RT_DOSE);
+  });
+
+  it("a Type 1 key the file lacks gets the de-identifier's dummy or the record's place, never an empty value", async () => {
+    const bare = file(4, 1, 1, 1, {
+      StudyDate: undefined,
+      StudyTime: '',
+      StudyID: undefined,
+      Modality: undefined,
+      SeriesNumber: undefined,
+    });
+    const items = await recordItems(await buildDicomdir([bare], { fileSetId: 'x' }));
+    const study = items.find((r) => text(r, 'DirectoryRecordType') === 'STUDY')!;
+    expect(text(study, 'StudyDate')).toMatch(/^\d{8}$/);
+    expect(text(study, 'StudyTime')).toMatch(/^\d{6}/);
+    expect(text(study, 'StudyID')).toBe('ANONYMIZED');
+    const series = items.find((r) => text(r, 'DirectoryRecordType') === 'SERIES')!;
+    expect(text(series, 'Modality')).toBe('OT');
+    expect(text(series, 'SeriesNumber')).toBe('1');
+  });
+});
+
 describe('DICOMDIR with real tools', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cleanroom-dicomdir-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -217,6 +317,18 @@ describe('DICOMDIR with real tools', () => {
       run.stdout.match(/refFileID="DICOM\\PA000001\\ST000001\\SE000001\\IM000001 ?"/g),
     ).toHaveLength(1);
   });
+
+  it.skipIf(!has('dciodvfy'))(
+    'dciodvfy finds no error in SR DOCUMENT, ENCAP DOC and RT DOSE records',
+    async () => {
+      const path = join(dir, 'DICOMDIR-mixed');
+      writeFileSync(path, await buildDicomdir(MIXED, { fileSetId: 'x' }));
+      const run = spawnSync('dciodvfy', [path], { encoding: 'utf8' });
+      const out = run.stdout + run.stderr;
+      expect(out).toMatch(/BasicDirectory/);
+      expect(out.split('\n').filter((l) => /^Error/.test(l))).toEqual([]);
+    },
+  );
 
   it.skipIf(!has('dciodvfy'))('dciodvfy finds no error in the Basic Directory IOD', async () => {
     const path = join(dir, 'DICOMDIR');

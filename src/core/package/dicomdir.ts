@@ -1,10 +1,19 @@
 // The package's DICOMDIR (PS3.10 7.2, PS3.3 Annex F Basic Directory IOD): patient, study, series and
-// image records built from de-identified values only, with byte offsets that point at each record.
+// instance records (IMAGE, SR DOCUMENT, ENCAP DOC, RT DOSE, ... by SOP class) built from
+// de-identified values only, with byte offsets that point at each record.
 import { textElement, uint16Element, uint32Element, sequenceElement } from '../dicom/element';
+import { tagForKeyword, vrForTag } from '../dicom/dictionary';
 import { writeDicomFile } from '../dicom/write';
 import { EXPLICIT_VR_LITTLE_ENDIAN } from '../dicom/syntax';
 import type { DataElement, Dataset, Tag, VR } from '../dicom/types';
 import { sha256Hex } from './sha256';
+import { dummyText } from '../deid/values';
+import {
+  CODE_ITEM_KEYWORDS,
+  CONCEPT_NAME_CODE_SEQUENCE,
+  directoryRecordTypeOf,
+  RECORD_KEYS,
+} from './dicomdir-records';
 
 /** Media Storage Directory Storage (PS3.4 Annex B). */
 export const MEDIA_STORAGE_DIRECTORY_SOP_CLASS = '1.2.840.10008.1.3.10';
@@ -28,6 +37,11 @@ export interface DicomdirFile {
   SOPInstanceUID: string;
   TransferSyntaxUID: string;
   InstanceNumber?: string;
+  /**
+   * The instance record's keys by value path (collectDirectoryKeys): 'ContentDate',
+   * 'CompletionFlag', 'ConceptNameCodeSequence > CodeValue', 'MIMETypeOfEncapsulatedDocument', ...
+   */
+  keys?: Readonly<Record<string, string>>;
 }
 
 export class DicomdirError extends Error {
@@ -100,7 +114,12 @@ function isAscii(text: string): boolean {
   return true;
 }
 
-function recordNode(type: string, keys: [Tag, VR, string | undefined][]): RecordNode {
+function recordNode(
+  type: string,
+  keys: [Tag, VR, string | undefined][],
+  more: DataElement[] = [],
+  moreText: readonly string[] = [],
+): RecordNode {
   const elements: DataElement[] = [
     // Offsets are filled in once every record's position is known (fixed 4 bytes, so sizes hold).
     uint32Element(T.OffsetOfTheNextDirectoryRecord, 0),
@@ -109,10 +128,105 @@ function recordNode(type: string, keys: [Tag, VR, string | undefined][]): Record
     uint32Element(T.OffsetOfReferencedLowerLevelDirectoryEntity, 0),
     textElement(T.DirectoryRecordType, 'CS', type),
   ];
-  if (keys.some(([, , v]) => v !== undefined && !isAscii(v)))
+  if (keys.some(([, , v]) => v !== undefined && !isAscii(v)) || !moreText.every(isAscii))
     elements.push(textElement(T.SpecificCharacterSet, 'CS', 'ISO_IR 192'));
-  for (const [tag, vr, value] of keys) elements.push(textElement(tag, vr, value ?? ''));
-  return { elements, children: [] };
+  for (const [tag, vr, value] of keys) elements.push(keyElement(tag, vr, value ?? ''));
+  return { elements: [...elements, ...more], children: [] };
+}
+
+/** A DA or TM value as the VR requires ('14:04:38' → '140438'), or undefined when it cannot be. */
+function validValue(value: string | undefined, vr: VR): string | undefined {
+  if (value === undefined) return undefined;
+  if (vr === 'TM') {
+    const time = value.trim().replaceAll(':', '');
+    return /^\d{2}(\d{2}(\d{2}(\.\d{1,6})?)?)?$/.test(time) ? time : undefined;
+  }
+  if (vr === 'DA') {
+    const date = value.trim().replaceAll('.', '');
+    return /^\d{8}$/.test(date) ? date : undefined;
+  }
+  return value;
+}
+
+/**
+ * A Type 1 key must have a value (PS3.3 F.5); when the file has none (or de-identification emptied
+ * it), the record gets `fallback` or the dummy the de-identifier writes for the VR (PS3.15 E.1,
+ * action D), never a value made up to look real.
+ */
+function type1(value: string | undefined, vr: VR, fallback?: string): string {
+  const valid = validValue(value, vr);
+  return valid || fallback || dummyText(vr) || '';
+}
+
+/** A Type 2 key: its valid value, or empty. */
+function type2(value: string | undefined, vr: VR): string {
+  return validValue(value, vr) ?? '';
+}
+
+/** A key element: text VRs as text, US and UL as binary numbers (empty when there is no value). */
+function keyElement(tag: Tag, vr: VR, value: string): DataElement {
+  if (vr !== 'US' && vr !== 'UL') return textElement(tag, vr, value);
+  const numbers = value === '' ? [] : value.split('\\').map(Number);
+  return vr === 'US' ? uint16Element(tag, numbers) : uint32Element(tag, numbers);
+}
+
+/** The ConceptNameCodeSequence of a record: one code item, or empty when the file has none. */
+function codeSequence(keys: Readonly<Record<string, string>>): DataElement {
+  const item: DataElement[] = [];
+  for (const keyword of CODE_ITEM_KEYWORDS) {
+    const value = keys[`${CONCEPT_NAME_CODE_SEQUENCE} > ${keyword}`];
+    const tag = tagForKeyword(keyword);
+    if (value !== undefined && value !== '' && tag !== undefined)
+      item.push(textElement(tag, vrForTag(tag), value));
+  }
+  return sequenceElement(
+    tagForKeyword(CONCEPT_NAME_CODE_SEQUENCE)!,
+    item.length > 0 ? [datasetOf(item)] : [],
+  );
+}
+
+/**
+ * The instance's record: its type by SOP class and that type's keys (PS3.3 F.5). Type 2 keys the
+ * file lacks are written empty, Type 1C and 3 keys only when present. A file without an
+ * InstanceNumber (Type 1 in every instance record) gets its position in its series, so the record
+ * stays valid; other Type 1 keys come from the file as de-identified.
+ */
+function instanceRecord(f: DicomdirFile, ordinal: number): RecordNode {
+  const type = directoryRecordTypeOf(f.SOPClassUID);
+  const values = f.keys ?? {};
+  const keys: [Tag, VR, string | undefined][] = [];
+  const more: DataElement[] = [];
+  for (const { keyword, type: keyType } of RECORD_KEYS[type]) {
+    if (keyword === CONCEPT_NAME_CODE_SEQUENCE) {
+      const hasCode = CODE_ITEM_KEYWORDS.some((k) => values[`${keyword} > ${k}`]);
+      if (hasCode || keyType === '1' || keyType === '2') more.push(codeSequence(values));
+      continue;
+    }
+    const tag = tagForKeyword(keyword);
+    if (tag === undefined) continue;
+    const vr = vrForTag(tag);
+    const value =
+      keyword === 'InstanceNumber' ? f.InstanceNumber || values[keyword] : values[keyword];
+    if (keyType === '1')
+      keys.push([tag, vr, type1(value, vr, keyword === 'InstanceNumber' ? String(ordinal) : '')]);
+    else if (keyType === '2') keys.push([tag, vr, type2(value, vr)]);
+    else if (validValue(value, vr)) keys.push([tag, vr, validValue(value, vr)]);
+  }
+  const codeText = CODE_ITEM_KEYWORDS.map(
+    (k) => values[`${CONCEPT_NAME_CODE_SEQUENCE} > ${k}`] ?? '',
+  );
+  return recordNode(
+    type,
+    keys,
+    [
+      ...more,
+      textElement(T.ReferencedFileID, 'CS', f.fileId.join('\\')),
+      textElement(T.ReferencedSOPClassUIDInFile, 'UI', f.SOPClassUID),
+      textElement(T.ReferencedSOPInstanceUIDInFile, 'UI', f.SOPInstanceUID),
+      textElement(T.ReferencedTransferSyntaxUIDInFile, 'UI', f.TransferSyntaxUID),
+    ],
+    codeText,
+  );
 }
 
 /** Groups files into the patient → study → series → image tree, in the order files first appear. */
@@ -130,8 +244,8 @@ function buildTree(files: readonly DicomdirFile[]): RecordNode[] {
     if (!patient) {
       patient = {
         node: recordNode('PATIENT', [
-          [T.PatientName, 'PN', f.PatientName],
-          [T.PatientID, 'LO', f.PatientID],
+          [T.PatientName, 'PN', type2(f.PatientName, 'PN')],
+          [T.PatientID, 'LO', type1(f.PatientID, 'LO')],
         ]),
         studies: new Map(),
       };
@@ -141,12 +255,12 @@ function buildTree(files: readonly DicomdirFile[]): RecordNode[] {
     if (!study) {
       study = {
         node: recordNode('STUDY', [
-          [T.StudyDate, 'DA', f.StudyDate],
-          [T.StudyTime, 'TM', f.StudyTime],
-          [T.AccessionNumber, 'SH', f.AccessionNumber],
-          [T.StudyDescription, 'LO', f.StudyDescription],
+          [T.StudyDate, 'DA', type1(f.StudyDate, 'DA')],
+          [T.StudyTime, 'TM', type1(f.StudyTime, 'TM')],
+          [T.AccessionNumber, 'SH', type2(f.AccessionNumber, 'SH')],
+          [T.StudyDescription, 'LO', type2(f.StudyDescription, 'LO')],
           [T.StudyInstanceUID, 'UI', f.StudyInstanceUID],
-          [T.StudyID, 'SH', f.StudyID],
+          [T.StudyID, 'SH', type1(f.StudyID, 'SH')],
         ]),
         series: new Map(),
       };
@@ -156,21 +270,14 @@ function buildTree(files: readonly DicomdirFile[]): RecordNode[] {
     let series = study.series.get(f.SeriesInstanceUID);
     if (!series) {
       series = recordNode('SERIES', [
-        [T.Modality, 'CS', f.Modality],
+        [T.Modality, 'CS', type1(f.Modality, 'CS', 'OT')],
         [T.SeriesInstanceUID, 'UI', f.SeriesInstanceUID],
-        [T.SeriesNumber, 'IS', f.SeriesNumber],
+        [T.SeriesNumber, 'IS', type1(f.SeriesNumber, 'IS', String(study.series.size + 1))],
       ]);
       study.series.set(f.SeriesInstanceUID, series);
       study.node.children.push(series);
     }
-    const image = recordNode('IMAGE', [[T.InstanceNumber, 'IS', f.InstanceNumber]]);
-    image.elements.push(
-      textElement(T.ReferencedFileID, 'CS', f.fileId.join('\\')),
-      textElement(T.ReferencedSOPClassUIDInFile, 'UI', f.SOPClassUID),
-      textElement(T.ReferencedSOPInstanceUIDInFile, 'UI', f.SOPInstanceUID),
-      textElement(T.ReferencedTransferSyntaxUIDInFile, 'UI', f.TransferSyntaxUID),
-    );
-    series.children.push(image);
+    series.children.push(instanceRecord(f, series.children.length + 1));
   });
   return [...patients.values()].map((p) => p.node);
 }

@@ -1,0 +1,151 @@
+// End-to-end export of generated CT slices in headless Chromium with 2 de-identification workers:
+// the app's export path (planExport → runExport: worker pool + workers/deid.worker.ts, package
+// extras, the streaming zip writer, writeFileAtomically into an OPFS folder, as the directory-picker
+// seam hands out), beside the raw read+write floor of the same files in the same page. Prints
+// files/s, MB/s, peak JS heap (page + workers) and peak RSS of the browser's processes.
+// BENCH_FILES shrinks the input (default 2,000 slices, ~1 GB); BENCH_INCOGNITO=1 keeps OPFS in memory.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadavg } from 'node:os';
+import { chromium, type BrowserContext, type Page } from '@playwright/test';
+import { CHROMIUM_ARGS, chromiumPath, report, round, scratch } from './harness';
+import {
+  bundleBrowser,
+  serveStatic,
+  startHeapSampler,
+  startProcessRssSampler,
+} from './chromium-harness';
+import type { ExportBenchPage } from './browser/export-page';
+
+const FILES = Number(process.env.BENCH_FILES ?? 2000);
+const WORKERS = 2;
+const LOAD = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' / ');
+
+type Bench = { cleanroomBench: ExportBenchPage };
+
+async function launch(): Promise<BrowserContext> {
+  if (process.env.BENCH_INCOGNITO === '1') {
+    const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+    const context = await browser.newContext();
+    context.on('close', () => void browser.close());
+    return context;
+  }
+  // An on-disk profile, as a person's browser has: OPFS lives on disk.
+  return chromium.launchPersistentContext(scratch('chromium-profile-export'), {
+    executablePath: chromiumPath(),
+    args: CHROMIUM_ARGS,
+  });
+}
+
+type Memory = { heapMb: number; heapGrowthMb: number; rssMb: number; rssGrowthMb: number };
+
+type Method = 'floor' | 'exportPackage';
+
+/** Calls one timed step of the page with both memory samplers around it. */
+async function measure<M extends Method>(
+  page: Page,
+  method: M,
+  args: Parameters<ExportBenchPage[M]>,
+): Promise<Awaited<ReturnType<ExportBenchPage[M]>> & Memory> {
+  const heap = await startHeapSampler(page);
+  const rss = startProcessRssSampler();
+  const result = await page.evaluate(
+    ({ method, args }) => {
+      const bench = (window as unknown as Bench).cleanroomBench;
+      return (bench[method] as (...a: unknown[]) => Promise<unknown>)(...args);
+    },
+    { method, args: args as unknown[] },
+  );
+  const r = rss.stop();
+  const h = await heap.stop();
+  return {
+    ...(result as Awaited<ReturnType<ExportBenchPage[M]>>),
+    heapMb: h.peakMb,
+    heapGrowthMb: h.peakGrowthMb,
+    rssMb: r.peakMb,
+    rssGrowthMb: r.peakGrowthMb,
+  };
+}
+
+const memoryNote = (m: Memory): string =>
+  `peak JS heap ${round(m.heapMb)} MB (growth ${round(m.heapGrowthMb)} MB; page + workers, V8 objects only); ` +
+  `peak RSS of all browser processes ${round(m.rssMb)} MB (growth ${round(m.rssGrowthMb)} MB)`;
+
+const site = scratch('browser-export');
+await bundleBrowser(
+  {
+    'export-page': 'bench/browser/export-page.ts',
+    'deid.worker': 'workers/deid.worker.ts',
+    'opfs-io.worker': 'bench/browser/opfs-io.worker.ts',
+  },
+  site,
+);
+await writeFile(
+  join(site, 'export.html'),
+  '<!doctype html><meta charset="utf-8"><title>export bench</title><link rel="icon" href="data:,">' +
+    '<script type="module" src="./export-page.js"></script>\n',
+);
+const server = await serveStatic({ '/': site });
+const context = await launch();
+try {
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+  page.on('console', (m) => void (m.type() === 'error' && console.error(`console: ${m.text()}`)));
+  await page.goto(`${server.url}export.html`);
+  await page.waitForFunction(() => 'cleanroomBench' in window);
+
+  const t0 = performance.now();
+  const { bytes, paths } = await page.evaluate(
+    (count) => (window as unknown as Bench).cleanroomBench.generate(count, 7),
+    FILES,
+  );
+  if (paths.length !== FILES)
+    throw new Error(`OPFS holds ${paths.length} files, expected ${FILES}`);
+  const indexed = await page.evaluate(
+    (paths) => (window as unknown as Bench).cleanroomBench.index(paths),
+    paths,
+  );
+  console.log(
+    `wrote and indexed ${indexed} generated slices (${Math.round(bytes / 1e6)} MB) in OPFS in ${((performance.now() - t0) / 1000).toFixed(1)} s (untimed); load average ${LOAD()}`,
+  );
+
+  const floor = await measure(page, 'floor', []);
+  await page.evaluate(() => (window as unknown as Bench).cleanroomBench.clear('out-floor'));
+  const floorResult = report({
+    name: 'export floor: read every File + write one file via createWritable (Chromium OPFS)',
+    files: floor.files,
+    bytes: floor.bytes,
+    seconds: floor.seconds,
+    peak_mb: floor.heapMb,
+    floor_mb_per_s: null,
+    notes: `File.arrayBuffer() on the main thread, 4 reads ahead, streamed through writeFileAtomically into one file, as the export writes its zip; ${memoryNote(floor)}; load average ${LOAD()}`,
+    extra: { rss_peak_mb: round(floor.rssMb), rss_growth_mb: round(floor.rssGrowthMb) },
+  });
+
+  const loadBefore = LOAD();
+  const run = await measure(page, 'exportPackage', [WORKERS]);
+  await page.evaluate(() => (window as unknown as Bench).cleanroomBench.clear('out-export'));
+  if (run.failed > 0) throw new Error(`${run.failed} files failed in the export`);
+  if (run.files !== FILES) throw new Error(`the package holds ${run.files} of ${FILES} files`);
+  report({
+    name: `export to a zip, ${WORKERS} de-identification workers (Chromium OPFS)`,
+    files: run.files,
+    bytes: run.bytes,
+    seconds: run.seconds,
+    peak_mb: run.heapMb,
+    floor_mb_per_s: Math.round(floorResult.mb_per_s),
+    notes: `planExport + runExport with the real pool and deid worker, package extras (dataset report), manifest, the default recipe (readable paths, no DICOMDIR, 2 GiB volumes), STORE zip (${run.volumes} volume, ${run.entries} entries, ${Math.round(run.bytesOut / 1e6)} MB written) via writeFileAtomically into OPFS; MB/s counts input bytes; ${memoryNote(run)}; load average ${loadBefore} before, ${LOAD()} after`,
+    extra: {
+      rss_peak_mb: round(run.rssMb),
+      rss_growth_mb: round(run.rssGrowthMb),
+      heap_growth_mb: round(run.heapGrowthMb),
+      bytes_out: run.bytesOut,
+    },
+  });
+} finally {
+  await context.close();
+  await server.close();
+}
