@@ -1,6 +1,6 @@
 // Scanning 10,000 small generated files in the real built app (dist/ or CLEANROOM_OUT, `vite preview`) in Chromium
 // with 2 scan workers: files/s, MB/s, peak JS heap and main-thread long tasks, beside the raw OPFS
-// read floor of the same files in the same page. BENCH_SCAN_FILES changes the count.
+// read floor of the same files in the same page. BENCH_SCAN_FILES (or BENCH_FILES) changes the count.
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { chromium, type Page } from '@playwright/test';
@@ -8,7 +8,7 @@ import { CHROMIUM_ARGS, chromiumPath, previewApp, report, round, scratch } from 
 import { bundleBrowserScript, freePort, startHeapSampler } from './chromium-harness';
 import { SCAN_SERIES } from './scan-inputs';
 
-const FILES = Number(process.env.BENCH_SCAN_FILES ?? 10_000);
+const FILES = Number(process.env.BENCH_SCAN_FILES ?? process.env.BENCH_FILES ?? 10_000);
 /** The OPFS folder the picker seam hands out, as in e2e/fixtures.ts. */
 const PICKED_INPUT = 'picked-input';
 const WORKERS = 2;
@@ -244,6 +244,9 @@ try {
   const longest = during.reduce((m, t) => Math.max(m, t.duration), 0);
   const at = (t: { start: number; duration: number }) =>
     `${Math.round(t.duration)} ms at +${((t.start - probe.start!) / 1000).toFixed(1)} s`;
+  console.log(
+    `main-thread long tasks during the scan: ${over200.length} over 200 ms, longest ${Math.round(longest)} ms, ${during.length} over 50 ms (load average ${loadavg()[0].toFixed(1)} at the end)`,
+  );
   for (const frame of probe.frames.filter(
     (f) => f.start + f.duration >= probe.start! && f.start <= windowEnd,
   )) {

@@ -9,6 +9,7 @@ import type { QaExpectations } from '../core/inventory/qa';
 import { patientKey } from '../core/deid/pseudonyms';
 import type { CleanroomDb } from '../store/db';
 import { fileStatesOfRoot, markIndexed, markRejected, putFiles, removeFiles } from '../store/files';
+import { yieldToEventLoop } from '../store/batch';
 import { createRun, updateRun } from '../store/runs';
 import { fileIdOf, type FileId, type FileRow, type InstanceRecord } from '../store/types';
 import { isCancellation, type Pool } from '../../workers/pool';
@@ -83,6 +84,8 @@ const FINAL_REJECTIONS = new Set(['not-dicom', 'dicomdir']);
 /** The head grows by this factor when the header is longer than what was read. */
 const HEAD_GROWTH = 4;
 const RUN_SAVE_INTERVAL_MS = 1000;
+/** Files skipped (unchanged since the last scan) between two turns given to the page. */
+const SKIP_YIELD_EVERY = 256;
 
 interface Work {
   fileId: FileId;
@@ -189,6 +192,10 @@ async function runScan(
           rejected.map(({ work, reason, code }) => ({ ...fileRow(rootId, work), reason, code })),
         );
       }
+      // Dexie resolves the write inside the transaction's complete event: without a yield, progress,
+      // the next batch and every live query woken by the write would run in that one event (a long
+      // task on the page). One turn of the event loop per batch splits them.
+      await yieldToEventLoop();
       counters.indexed += indexed.length;
       counters.rejected += rejected.length;
       // The run row is for the UI after a reload: once a second is enough.
@@ -328,6 +335,8 @@ async function runScan(
       ) {
         counters.skipped++;
         counters.emit('reading');
+        // A resumed scan skips thousands of files without any other await: give the page a turn.
+        if (counters.skipped % SKIP_YIELD_EVERY === 0) await yieldToEventLoop();
         continue;
       }
       await enqueue({

@@ -153,6 +153,8 @@ export interface Settings {
   labelsCsv: string;
   /** The site's name for the dataset report and readme (no patient data). */
   siteName: string;
+  /** The Inventory table's columns (DICOM keyword paths), in order. */
+  inventoryColumns: string[];
 }
 
 export interface SettingRow<K extends keyof Settings = keyof Settings> {

@@ -1,5 +1,7 @@
 // The Inventory's state: the recipe (rule, level, expectations; import and export), the chosen
-// columns, and the rows read from the store in pages so a 100,000-file inventory never blocks the page.
+// columns (in the project's store), and the view of the rows, which live in the inventory worker so a
+// 100,000-file inventory is sorted, filtered and decided off the page's thread.
+import * as Comlink from 'comlink';
 import {
   canonicalRecipeJson,
   defaultRecipe,
@@ -10,13 +12,14 @@ import {
 import { parseRule, type ParseResult } from '../../core/inventory/rules';
 import { DEFAULT_COLUMNS } from '../../core/inventory/columns';
 import type { SelectionLevel } from '../../core/inventory/decide';
+import type { PreflightReport } from '../../core/inventory/preflight';
+import type { ViewQuery, ViewRow, ViewSummary } from '../../core/inventory/view-model';
 import { rebuildAggregates } from '../../pipeline/scan-aggregates';
 import { expectationsOf } from '../../pipeline/selection';
-import { getSetting, setSetting, type InstanceRecord } from '../../store';
-import { readAllInPages } from '../../store/batch';
+import { getSetting, setSetting } from '../../store';
+import type { DecisionTarget, InventoryViewApi } from '../../../workers/inventory-view-api';
 import { db } from './db';
 import { throttledQuery } from './live.svelte';
-import { groupBySeries, type SeriesGroup } from './selection';
 
 /** The stored recipe, or the default one when none is stored or the stored one is invalid. */
 export async function loadRecipe(): Promise<Recipe> {
@@ -116,21 +119,48 @@ export async function exportRecipe(): Promise<{ name: string; text: string }> {
   return { name, text: `${canonicalRecipeJson(recipe)}\n` };
 }
 
-const COLUMNS_KEY = 'cleanroom.inventory.columns';
+/** Where columns were kept before they moved into the project's store (read once, then removed). */
+const LEGACY_COLUMNS_KEY = 'cleanroom.inventory.columns';
 
-/** The table's columns (DICOM keyword paths), kept in this browser for the next visit. */
+function isColumnList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((c) => typeof c === 'string');
+}
+
+/**
+ * The table's columns (DICOM keyword paths), kept in the project's store (settings
+ * `inventoryColumns`) so they travel with the project and a reload restores them.
+ */
 class ColumnState {
-  list = $state<string[]>(readColumns());
+  list = $state<string[]>([...DEFAULT_COLUMNS]);
+  /** Set by the first change made here: a later read of the store must not undo it. */
+  #touched = false;
+  readonly ready: Promise<void>;
+
+  constructor() {
+    // Read at once (the module loads with the app), so a scan started later sees the stored columns.
+    this.ready = typeof indexedDB === 'undefined' ? Promise.resolve() : this.#load();
+  }
+
+  async #load(): Promise<void> {
+    try {
+      let stored: unknown = await getSetting(db, 'inventoryColumns');
+      if (stored === undefined) stored = takeLegacyColumns();
+      if (isColumnList(stored) && !this.#touched) {
+        this.list = stored;
+        if (stored.length > 0) await setSetting(db, 'inventoryColumns', stored);
+      }
+    } catch {
+      /* the store cannot be read: the defaults stand for this visit */
+    }
+  }
 
   add(path: string): void {
     if (this.list.includes(path)) return;
-    this.list = [...this.list, path];
-    this.#store();
+    this.#set([...this.list, path]);
   }
 
   remove(path: string): void {
-    this.list = this.list.filter((c) => c !== path);
-    this.#store();
+    this.#set(this.list.filter((c) => c !== path));
   }
 
   move(path: string, by: -1 | 1): void {
@@ -139,76 +169,146 @@ class ColumnState {
     if (i < 0 || j < 0 || j >= this.list.length) return;
     const next = [...this.list];
     [next[i], next[j]] = [next[j], next[i]];
-    this.list = next;
-    this.#store();
+    this.#set(next);
   }
 
   reset(): void {
-    this.list = [...DEFAULT_COLUMNS];
-    this.#store();
+    this.#set([...DEFAULT_COLUMNS]);
   }
 
-  #store(): void {
-    try {
-      localStorage.setItem(COLUMNS_KEY, JSON.stringify(this.list));
-    } catch {
-      /* storage full or disabled: the choice lasts for this visit */
-    }
+  #set(list: string[]): void {
+    this.#touched = true;
+    this.list = list;
+    setSetting(db, 'inventoryColumns', [...list]).catch(() => {
+      /* storage full or closed: the choice lasts for this visit */
+    });
   }
 }
 
-function readColumns(): string[] {
+/** Columns a previous version kept in localStorage, removed from there once read. */
+function takeLegacyColumns(): string[] | undefined {
   try {
-    const stored: unknown = JSON.parse(localStorage.getItem(COLUMNS_KEY) ?? 'null');
-    if (Array.isArray(stored) && stored.every((c) => typeof c === 'string')) return stored;
+    const stored: unknown = JSON.parse(localStorage.getItem(LEGACY_COLUMNS_KEY) ?? 'null');
+    localStorage.removeItem(LEGACY_COLUMNS_KEY);
+    return isColumnList(stored) ? stored : undefined;
   } catch {
-    /* fall through to the defaults */
+    return undefined;
   }
-  return [...DEFAULT_COLUMNS];
 }
 
 export const columns = new ColumnState();
 
 /** How often the inventory is read again while the store changes (a scan writes every few ms). */
 const RELOAD_THROTTLE_MS = 1500;
+/** Rows fetched above and below the drawn ones, so a short scroll needs no round trip. */
+const WINDOW_MARGIN = 60;
+
+/** Runs `work` between two performance marks, so a trace (or a test) sees how long each step took. */
+async function measured<T>(name: string, work: () => Promise<T>): Promise<T> {
+  const start = performance.now();
+  try {
+    return await work();
+  } finally {
+    performance.measure(name, { start, end: performance.now() });
+  }
+}
+
+let viewWorker: Comlink.Remote<InventoryViewApi> | undefined;
+
+/** The inventory worker, started on first use and kept for the page's life. */
+function inventoryWorker(): Comlink.Remote<InventoryViewApi> {
+  viewWorker ??= Comlink.wrap<InventoryViewApi>(
+    new Worker(new URL('../../../workers/inventory-view.worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'inventory',
+    }),
+  );
+  return viewWorker;
+}
 
 /**
- * The instances as the screen shows them: read in pages (yielding between pages), grouped by series
- * once per read, and read again at most every RELOAD_THROTTLE_MS while the store changes.
+ * The Inventory screen's view of the rows, which live in the inventory worker: the worker reads the
+ * store (again at most every RELOAD_THROTTLE_MS while it changes), decides, sorts and filters; the
+ * page keeps the summary and the few rows it draws.
  */
-export class InventoryRows {
-  rows = $state.raw<InstanceRecord[] | undefined>(undefined);
-  groups = $state.raw<SeriesGroup[]>([]);
-  /** Rows read so far during a read, for a progress line. */
-  reading = $state(0);
+export class InventoryView {
+  /** Undefined until the first read and query are done. */
+  summary = $state.raw<ViewSummary | undefined>(undefined);
+  /** Rows around the drawn range, from position `from`. */
+  window = $state.raw<{ from: number; rows: ViewRow[] }>({ from: 0, rows: [] });
+  /** True while a query is being answered (sorting or deciding 100,000 rows takes a moment). */
+  busy = $state(false);
+  #query: ViewQuery | undefined;
+  #loaded = false;
+  #range: [number, number] = [0, 0];
+  #seq = 0;
 
   /** Starts reading; returns the function that stops. Call from an $effect. */
   subscribe(): () => void {
     return throttledQuery(
-      () =>
-        readAllInPages(db.instances, {
-          onPage: (page) => {
-            this.reading += page.length;
-          },
-        }),
+      () => measured('inventory:reload', () => inventoryWorker().reload()),
       RELOAD_THROTTLE_MS,
-      (rows) => {
-        this.reading = 0;
-        this.groups = groupBySeries(rows);
-        this.rows = rows;
+      () => {
+        this.#loaded = true;
+        void this.#refresh();
       },
+      undefined,
+      ['instances'],
     );
   }
 
-  /** Applies a decision made here to the rows at once (the store write follows and is read back). */
-  applyDecision(fileIds: ReadonlySet<string>, decision: 'include' | 'exclude' | undefined): void {
-    if (!this.rows) return;
-    this.rows = this.rows.map((row) => {
-      if (!fileIds.has(row.fileId)) return row;
-      const next = { ...row };
-      if (decision === undefined) delete next.decision;
-      else next.decision = decision;
-      return next;
-    });
+  /** The page's choices (rule, level, mode, scope, sort, columns). */
+  setQuery(query: ViewQuery): void {
+    this.#query = query;
+    void this.#refresh();
+  }
+
+  /** The positions the table draws; rows outside the window are fetched. */
+  setRange(from: number, to: number): void {
+    this.#range = [from, to];
+    const { from: have, rows } = this.window;
+    if (from < have || to > have + rows.length) void this.#fetch(this.#seq);
+  }
+
+  rowAt(position: number): ViewRow | undefined {
+    const row = this.window.rows[position - this.window.from];
+    return row?.position === position ? row : undefined;
+  }
+
+  async decide(target: DecisionTarget, decision: 'include' | 'exclude' | undefined): Promise<void> {
+    await inventoryWorker().decide(target, decision);
+    await this.#refresh();
+  }
+
+  csv(): Promise<string> {
+    return inventoryWorker().csv([...columns.list]);
+  }
+
+  preflight(): Promise<PreflightReport> {
+    return inventoryWorker().preflight();
+  }
+
+  async #refresh(): Promise<void> {
+    const query = this.#query;
+    if (!this.#loaded || !query) return;
+    const seq = ++this.#seq;
+    this.busy = true;
+    try {
+      const summary = await measured('inventory:view', () =>
+        inventoryWorker().view($state.snapshot(query) as ViewQuery),
+      );
+      if (seq !== this.#seq) return;
+      await this.#fetch(seq);
+      if (seq !== this.#seq) return;
+      this.summary = summary;
+    } finally {
+      if (seq === this.#seq) this.busy = false;
+    }
+  }
+
+  async #fetch(seq: number): Promise<void> {
+    const from = Math.max(0, this.#range[0] - WINDOW_MARGIN);
+    const rows = await inventoryWorker().rows(from, this.#range[1] + WINDOW_MARGIN);
+    if (seq === this.#seq) this.window = { from, rows };
   }
 }

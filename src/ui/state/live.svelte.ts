@@ -14,6 +14,11 @@ export interface LiveOptions {
    * one would keep the main thread busy for the whole scan.
    */
   throttleMs?: number;
+  /**
+   * With throttleMs: re-read only when one of these tables changes (a settings write must not
+   * re-read 100,000 instances). All tables when absent.
+   */
+  tables?: readonly string[];
 }
 
 /**
@@ -37,20 +42,29 @@ export function live<T>(query: () => Promise<T>, initial: T, options: LiveOption
       const subscription = liveQuery(query).subscribe({ next, error: fail });
       return () => subscription.unsubscribe();
     }
-    return throttledQuery(query, options.throttleMs, next, fail);
+    return throttledQuery(query, options.throttleMs, next, fail, options.tables);
   });
   return box;
 }
 
+/** True when Dexie's changed parts (keys `idb://<db>/<table>/<index>`) touch one of `tables`. */
+export function touchesTables(
+  parts: Readonly<Record<string, unknown>>,
+  tables: readonly string[],
+): boolean {
+  return Object.keys(parts).some((part) => tables.includes(part.split('/')[3] ?? ''));
+}
+
 /**
- * Runs `query` now and again after store changes, at most once per `ms`; a change during a read
- * schedules one more. Returns the unsubscribe function.
+ * Runs `query` now and again after store changes (of `tables`, or of any table), at most once per
+ * `ms`; a change during a read schedules one more. Returns the unsubscribe function.
  */
 export function throttledQuery<T>(
   query: () => Promise<T>,
   ms: number,
   next: (value: T) => void,
   fail: (e: unknown) => void = () => undefined,
+  tables?: readonly string[],
 ): () => void {
   let stopped = false;
   let running = false;
@@ -83,7 +97,9 @@ export function throttledQuery<T>(
     timer = setTimeout(() => void run(), Math.max(0, lastRun + ms - Date.now()));
   };
   // Fired by Dexie after every committed write, from this page, its workers and other tabs.
-  const onChange = () => schedule();
+  const onChange = (parts: Readonly<Record<string, unknown>>) => {
+    if (!tables || touchesTables(parts, tables)) schedule();
+  };
   Dexie.on.storagemutated.subscribe(onChange);
   void run();
   return () => {

@@ -1,7 +1,9 @@
 // The inventory as the screen shows it: rows grouped by series once per read, then decided with the
 // recipe's selection (the rule at its level, then decisions made by hand), exactly as the export.
+// The per-series sums are core's sumSeries, the same the inventory worker's view model shows.
 import type { SeriesKey } from '../../core/inventory';
 import { decideRows, type RowDecisions, type SelectionLevel } from '../../core/inventory/decide';
+import { sumSeries } from '../../core/inventory/series-sums';
 import type { Decision, FileId, InstanceRecord } from '../../store';
 
 /** One series: the indices of its rows in the inventory (grouped once per read of the store). */
@@ -75,50 +77,36 @@ export function decideInventory(
     series: (i) => rows[i].seriesKey,
     study: (i) => rows[i].studyKey,
   });
-  const { matches, selected } = decisions;
+  const { selected } = decisions;
   const studies = new Set<string>();
   const patients = new Set<string>();
   const totals: SelectionTotals = { series: 0, instances: 0, bytes: 0, studies: 0, patients: 0 };
   let matched = 0;
   const series = groups.map((group): SeriesSelection => {
-    const first = rows[group.indices[0]];
+    const sums = sumSeries(rows, group.indices, decisions);
+    const fileIds: FileId[] = [];
+    for (const i of group.indices) {
+      fileIds.push(rows[i].fileId);
+      if (selected[i] !== 1) continue;
+      totals.instances++;
+      totals.bytes += rows[i].fileSize;
+      studies.add(rows[i].studyKey);
+      patients.add(rows[i].PatientID ?? '');
+    }
     const entry: SeriesSelection = {
       key: group.key,
-      first,
+      first: rows[group.indices[0]],
       indices: group.indices,
-      fileIds: [],
-      instanceCount: group.indices.length,
-      bytes: 0,
-      flags: [],
-      sliceThickness: undefined,
-      matchesRule: false,
-      decision: first.decision,
-      selectedCount: 0,
-      selected: false,
+      fileIds,
+      instanceCount: sums.instanceCount,
+      bytes: sums.bytes,
+      flags: sums.flags,
+      sliceThickness: sums.sliceThickness,
+      matchesRule: sums.matches,
+      decision: sums.decision,
+      selectedCount: sums.selectedCount,
+      selected: sums.selectedCount > 0,
     };
-    const flags = new Set<string>();
-    for (const i of group.indices) {
-      const row = rows[i];
-      entry.fileIds.push(row.fileId);
-      entry.bytes += row.fileSize;
-      if (entry.decision !== row.decision) entry.decision = 'mixed';
-      for (const flag of row.flags) flags.add(flag);
-      const t = row.SliceThickness;
-      if (t !== undefined) {
-        const [lo, hi] = entry.sliceThickness ?? [t, t];
-        entry.sliceThickness = [Math.min(lo, t), Math.max(hi, t)];
-      }
-      if (matches[i] === 1) entry.matchesRule = true;
-      if (selected[i] === 1) {
-        entry.selectedCount++;
-        totals.instances++;
-        totals.bytes += row.fileSize;
-        studies.add(row.studyKey);
-        patients.add(row.PatientID ?? '');
-      }
-    }
-    entry.flags = [...flags].sort();
-    entry.selected = entry.selectedCount > 0;
     if (entry.selected) totals.series++;
     if (entry.matchesRule) matched++;
     return entry;
