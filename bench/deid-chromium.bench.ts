@@ -145,7 +145,8 @@ try {
     { workers: 2, checksums: true },
   ]) {
     const r = await measure(page, 'deid', [paths, workers, workers * 2, checksums]);
-    await clear(page, `out-deid-${workers}`);
+    // A folder per run: the writer worker keeps the handles of folders it made.
+    await clear(page, `out-deid-${workers}${checksums ? '-checksums' : ''}`);
     if (r.failed > 0) throw new Error(`${r.failed} files failed to de-identify`);
     if (!r.checked)
       throw new Error(

@@ -179,7 +179,7 @@ const bench = {
       await writer.send(
         {
           op: 'write',
-          folder: `out-deid-${workers}`,
+          folder: `out-deid-${workers}${checksums ? '-checksums' : ''}`,
           name: `${i}.dcm`,
           bytes: buffer,
           offset: bytes.byteOffset,
