@@ -1,17 +1,11 @@
 // The verification worker's API with real tesseract: the OCR phase read by the worker's own thread
 // and the platform's helper workers at once gives the very report one reader alone gives.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readDicomFile } from '../src/core/dicom/read';
-import { indexRow } from '../src/core/inventory';
-import { defaultRecipe, recipeHash } from '../src/core/profile/recipe';
-import { generateCtSeries } from '../src/core/sample/ct-series';
 import { alterPackageCopy } from '../src/core/verify/altered-copy.fixture';
 import { reportJson, type VerifyReport } from '../src/core/verify';
-import { planExport } from '../src/pipeline/export-plan';
-import { runExport } from '../src/pipeline/export';
+import { exportGeneratedPackage } from '../src/pipeline/generated-package.fixture';
 import { loadCodecs } from '../src/platform/node/codecs';
 import { createNodeOcr } from '../src/platform/node/ocr';
-import { deidWorkerApi } from './deid-api';
 import { createInProcessPool } from './in-process-pool';
 import {
   createVerifyWorkerApi,
@@ -22,39 +16,6 @@ import {
 } from './verify-api';
 
 const SIZE = 256;
-
-/** A one-volume package of five generated CT slices, made by the export pipeline. */
-async function makePackage(): Promise<Uint8Array> {
-  const rows = [];
-  const bytes = new Map<string, Uint8Array>();
-  for (const f of generateCtSeries({ slices: 5, rows: SIZE, columns: SIZE, seed: 7 })) {
-    rows.push({ ...indexRow(await readDicomFile(f.bytes), f.path), fileId: f.path });
-    bytes.set(f.path, f.bytes);
-  }
-  const recipe = defaultRecipe();
-  recipe.package = { ...recipe.package, name: 'site-a', volumeSize: '1GiB' };
-  const plan = await planExport(
-    rows,
-    recipe,
-    new Uint8Array(32).fill(4),
-    async (r) => bytes.get(r.fileId)!.slice().buffer,
-    'test',
-  );
-  const parts: Uint8Array[] = [];
-  await runExport({
-    planned: plan.planned,
-    setup: plan.setup,
-    deid: (job) => deidWorkerApi.deidentifyFile(job),
-    window: 2,
-    recipe,
-    recipeSha256: await recipeHash(recipe),
-    appVersion: 'test',
-    writeVolume: async (_name, chunks) => {
-      for await (const c of chunks) parts.push(c.slice());
-    },
-  });
-  return new Uint8Array(await new Blob(parts as BlobPart[]).arrayBuffer());
-}
 
 /** Images in OCR at once, over every engine of the test (this thread's and the helper's). */
 let inFlight = 0;
@@ -84,7 +45,12 @@ let alone: VerifyReport;
 
 describe('verify-api: OCR over the platform’s OCR workers', () => {
   beforeAll(async () => {
-    altered = await alterPackageCopy([{ name: 'site-a-001.zip', data: await makePackage() }]);
+    altered = await alterPackageCopy([
+      {
+        name: 'site-a-001.zip',
+        data: await exportGeneratedPackage({ slices: 5, size: SIZE, seed: 7, secretByte: 4 }),
+      },
+    ]);
     job = {
       volumes: altered.volumes.map((v) => new File([v.data as BlobPart], v.name)),
       loose: [],

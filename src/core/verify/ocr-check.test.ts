@@ -3,21 +3,16 @@
 // with the four alterations of issue 8 at once fails exactly four checks, whatever the OCR concurrency.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDicomFile } from '../dicom/read';
-import { indexRow } from '../inventory';
 import { readZipEntries } from '../package/read-zip';
 import { sha256Hex } from '../package/sha256';
 import { zipEntries } from '../package/zip';
 import { REASONS } from '../pixels/detect';
 import type { OcrEngine } from '../pixels/detect';
 import type { CodecSet } from '../pixels/types';
-import { defaultRecipe, recipeHash } from '../profile/recipe';
-import { generateCtSeries } from '../sample/ct-series';
 import { createRaster, drawText } from '../sample/pixels';
-import { planExport } from '../../pipeline/export-plan';
-import { runExport } from '../../pipeline/export';
 import { createNodeOcr } from '../../platform/node/ocr';
 import { loadCodecs } from '../../platform/node/codecs';
-import { deidWorkerApi } from '../../../workers/deid-api';
+import { exportGeneratedPackage } from '../../pipeline/generated-package.fixture';
 import { alterPackageCopy } from './altered-copy.fixture';
 import { redactionsOf } from './documents';
 import {
@@ -37,45 +32,6 @@ import { verifyPackage } from './verify-package';
 
 const SIZE = 320;
 const BURNED = '12/03/1961';
-
-/** A clean one-volume package of a small generated CT series, made by the export pipeline. */
-async function makePackage(): Promise<Uint8Array> {
-  const rows = [];
-  const bytes = new Map<string, Uint8Array>();
-  for (const f of generateCtSeries({ slices: 6, rows: SIZE, columns: SIZE, seed: 5 })) {
-    rows.push({ ...indexRow(await readDicomFile(f.bytes), f.path), fileId: f.path });
-    bytes.set(f.path, f.bytes);
-  }
-  const recipe = defaultRecipe();
-  recipe.package = { ...recipe.package, name: 'site-a', volumeSize: '1GiB' };
-  const plan = await planExport(
-    rows,
-    recipe,
-    new Uint8Array(32).fill(9),
-    async (r) => bytes.get(r.fileId)!.slice().buffer,
-    'test',
-  );
-  const parts: Uint8Array[] = [];
-  await runExport({
-    planned: plan.planned,
-    setup: plan.setup,
-    deid: (job) => deidWorkerApi.deidentifyFile(job),
-    window: 2,
-    recipe,
-    recipeSha256: await recipeHash(recipe),
-    appVersion: 'test',
-    writeVolume: async (_name, chunks) => {
-      for await (const c of chunks) parts.push(c.slice());
-    },
-  });
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 /** Burns `text` into the native 16-bit pixels of one file (top left, in the air), in place. */
 async function burnText(
@@ -129,7 +85,11 @@ const statusOf = (r: VerifyReport) => Object.fromEntries(r.checks.map((c) => [c.
 
 describe('the pixels-ocr check with tesseract', () => {
   beforeAll(async () => {
-    [engine, codecs, clean] = await Promise.all([createNodeOcr(), loadCodecs(), makePackage()]);
+    [engine, codecs, clean] = await Promise.all([
+      createNodeOcr(),
+      loadCodecs(),
+      exportGeneratedPackage({ slices: 6, size: SIZE, seed: 5, secretByte: 9 }),
+    ]);
   }, 60_000);
   afterAll(async () => {
     await engine?.terminate();
