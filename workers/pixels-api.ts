@@ -3,6 +3,7 @@
 // (the boxes filled as the export fills them, read again by OCR); frames rendered to RGBA for the
 // Pixels screen. A thin face over core/pixels; the platform hands in codecs and OCR.
 import { transfer } from 'comlink';
+import { lazyCodecs, lazyOcrEngine } from './lazy-platform';
 import { readDicomFile } from '../src/core/dicom/read';
 import { DicomReadError, type Dataset } from '../src/core/dicom/types';
 import type {
@@ -23,6 +24,7 @@ import {
   templateFromImage,
   type Template,
 } from '../src/core/pixels/templates';
+import { frameHash } from '../src/core/pixels/frame-hash';
 
 /** What a platform supplies: wasm codecs and an OCR engine (tesseract.js), both loaded lazily. */
 export interface PixelPlatform {
@@ -143,17 +145,6 @@ async function bytesOf(source: ArrayBuffer | Blob): Promise<Uint8Array> {
   return new Uint8Array(await source.arrayBuffer());
 }
 
-/** 53 bits of two FNV-1a variants: frames with equal hashes are taken as identical. */
-function frameHash(data: Uint8Array): number {
-  let a = 0x811c9dc5;
-  let b = 0x01000193 ^ data.length;
-  for (let i = 0; i < data.length; i++) {
-    a = Math.imul(a ^ data[i], 0x01000193);
-    b = Math.imul(b ^ data[i], 0x5bd1e995) ^ (b >>> 15);
-  }
-  return (a >>> 0) * 0x200000 + ((b >>> 0) & 0x1fffff);
-}
-
 /** Boxes identical on every frame of a multi-frame image become one box for every frame. */
 export function collapseBoxes(boxes: ScanBox[], frames: number): ScanBox[] {
   if (frames <= 1) return boxes.map(({ frame: _frame, ...rest }) => rest);
@@ -227,34 +218,13 @@ function forDetection(frame: Frame, desc: PixelDescription, window?: GrayWindow)
 }
 
 export function createPixelsWorkerApi(platform: PixelPlatform) {
-  let codecs: Promise<CodecSet> | undefined;
-  let engine: Promise<OcrEngine> | undefined;
   /** The last image opened for rendering: the viewer asks for its frames again and again. */
   let open: OpenImage | undefined;
   let lastFrame: { fileId: string; index: number; frame: Frame } | undefined;
 
-  const loadCodecs = (): Promise<CodecSet> => {
-    codecs ??= platform.loadCodecs().catch((error: unknown) => {
-      codecs = undefined;
-      throw error;
-    });
-    return codecs;
-  };
-  // Tesseract costs ~1 s and ~150 MB to start: only when a frame really goes to OCR.
-  const lazyOcr: OcrEngine = {
-    async recognize(input) {
-      engine ??= platform.createOcrEngine().catch((error: unknown) => {
-        engine = undefined;
-        throw error;
-      });
-      return (await engine).recognize(input);
-    },
-    async terminate() {
-      const started = engine;
-      engine = undefined;
-      if (started) await (await started).terminate();
-    },
-  };
+  const loadCodecs = lazyCodecs(() => platform.loadCodecs());
+  // Tesseract starts only when a frame really goes to OCR.
+  const lazyOcr = lazyOcrEngine(() => platform.createOcrEngine());
 
   async function openImage(fileId: string, source: ArrayBuffer | Blob): Promise<OpenImage> {
     if (open?.fileId === fileId) return open;

@@ -2,6 +2,7 @@
 // (every check, then OCR of the queued images) and small RGBA thumbnails of the visual sample out.
 // A thin face over core/verify and core/pixels; the platform hands in codecs and the OCR engine.
 import { transfer } from 'comlink';
+import { lazyCodecs, lazyOcrEngine } from './lazy-platform';
 import {
   blobSource,
   ocrImage,
@@ -142,30 +143,9 @@ function fit(width: number, height: number, rgba: Uint8Array): SampleImage & { r
 
 /** The API over a platform; verify.worker.ts and verify.node-worker.ts expose it, tests call it. */
 export function createVerifyWorkerApi(platform: VerifyPlatform) {
-  let codecs: Promise<CodecSet> | undefined;
-  let engine: Promise<OcrEngine> | undefined;
-  const loadCodecs = (): Promise<CodecSet> => {
-    codecs ??= platform.loadCodecs().catch((error: unknown) => {
-      codecs = undefined;
-      throw error;
-    });
-    return codecs;
-  };
-  // Tesseract costs ~1 s and ~150 MB to start: only when an image really goes to OCR.
-  const lazyOcr: OcrEngine = {
-    async recognize(input) {
-      engine ??= platform.createOcrEngine().catch((error: unknown) => {
-        engine = undefined;
-        throw error;
-      });
-      return (await engine).recognize(input);
-    },
-    async terminate() {
-      const started = engine;
-      engine = undefined;
-      if (started) await (await started).terminate();
-    },
-  };
+  const loadCodecs = lazyCodecs(() => platform.loadCodecs());
+  // Tesseract starts only when an image really goes to OCR.
+  const lazyOcr = lazyOcrEngine(() => platform.createOcrEngine());
   const readImage = async (data: Uint8Array, candidate: OcrCandidate): Promise<OcrImageResult> =>
     ocrImage(data, candidate, { codecs: await loadCodecs(), ocr: lazyOcr });
   /**

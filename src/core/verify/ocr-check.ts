@@ -13,6 +13,7 @@ import { CheckRecorder, CHECK_TITLES } from './recorder';
 import type { PackageSource } from './source';
 import type { CheckResult, OcrCandidate, RedactedBox, VerifyReport } from './types';
 import { replaceCheck } from './verdict';
+import { frameHash } from '../pixels/frame-hash';
 
 /** One place in an image where OCR read text that is a finding. */
 export interface OcrBoxFinding {
@@ -98,17 +99,6 @@ export function ocrContext(candidate: OcrCandidate): PhiContext {
     identifiers: [],
     safeTokens: defaultSafeTokens(candidate.modality),
   };
-}
-
-/** 53 bits of two FNV-1a variants over the 8-bit view: equal hashes are taken as identical frames. */
-function frameHash(data: Uint8Array): number {
-  let a = 0x811c9dc5;
-  let b = 0x01000193 ^ data.length;
-  for (let i = 0; i < data.length; i++) {
-    a = Math.imul(a ^ data[i], 0x01000193);
-    b = Math.imul(b ^ data[i], 0x5bd1e995) ^ (b >>> 15);
-  }
-  return (a >>> 0) * 0x200000 + ((b >>> 0) & 0x1fffff);
 }
 
 function overlap(a: RedactedBox, b: { x: number; y: number; w: number; h: number }): number {
