@@ -89,6 +89,21 @@ describe('deidWorkerApi.deidentifyFile output', () => {
     expect(md5(await pixelBytes(r.output.bytes))).toBe(md5(await pixelBytes(bare.bytes)));
   });
 
+  it('writes a longer header into the room a view of its buffer leaves, still without copying the image', async () => {
+    const buffer = new ArrayBuffer(4096 + bare.bytes.length);
+    const source = new Uint8Array(buffer, 4096);
+    source.set(bare.bytes);
+    const r = await deidWorkerApi.deidentifyFile(job(bare.bytes, { source }));
+    if (!r.ok || !r.output) throw new Error('no output');
+    expect(r.output.bytes.buffer).toBe(buffer);
+    expect(r.output.bytes.byteOffset).toBeLessThan(4096);
+    const whole = await deidWorkerApi.deidentifyFile(job(bare.bytes));
+    if (!whole.ok || !whole.output) throw new Error('no output');
+    expect(r.output.bytes).toEqual(whole.output.bytes);
+    expect(r.output.sha256).toBe(sha256(r.output.bytes));
+    expect(r.output.crc32).toBe(crc32(r.output.bytes));
+  });
+
   it('gives the SHA-256 and CRC-32 of the written bytes', async () => {
     const r = await deidWorkerApi.deidentifyFile(job(slices[0].bytes));
     if (!r.ok || !r.output) throw new Error('no output');

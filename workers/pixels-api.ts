@@ -4,6 +4,7 @@
 // Pixels screen. A thin face over core/pixels; the platform hands in codecs and OCR.
 import { transfer } from 'comlink';
 import { lazyCodecs, lazyOcrEngine } from './lazy-platform';
+import { bytesOfSource, type FileSource } from './file-source';
 import { readDicomFile } from '../src/core/dicom/read';
 import { DicomReadError, type Dataset } from '../src/core/dicom/types';
 import type {
@@ -38,7 +39,7 @@ export type TemplateInput = Template;
 export interface PixelScanJob {
   fileId: string;
   /** The whole file: transferred (ArrayBuffer) or passed as a Blob/File handle. */
-  source: ArrayBuffer | Blob;
+  source: FileSource;
   /** core/inventory isHighRisk: OCR reads every frame, whatever the prefilter says. */
   highRisk: boolean;
   context: PhiContext;
@@ -66,7 +67,7 @@ export type PostCheck =
 
 export interface CheckRequest {
   fileId: string;
-  source: ArrayBuffer | Blob;
+  source: FileSource;
   /** The boxes that will be redacted (the reviewer's, as stored). */
   boxes: Box[];
   context: PhiContext;
@@ -99,7 +100,7 @@ export type PixelScanResult =
 
 export interface RenderRequest {
   fileId: string;
-  source: ArrayBuffer | Blob;
+  source: FileSource;
   frame: number;
   /** Window in the frame's stored values after the modality LUT; undefined: the header's or the full range. */
   window?: { center: number; width: number };
@@ -124,7 +125,7 @@ export interface RenderedFrame {
 }
 
 export interface TemplateRequest {
-  source: ArrayBuffer | Blob;
+  source: FileSource;
   boxes: Box[];
   name: string;
 }
@@ -133,17 +134,6 @@ export interface TemplateRequest {
 const FRAMES_PER_READ = 8;
 
 /** FileReaderSync exists only in workers (and is typed only in the worker lib). */
-const FileReaderSyncClass = (
-  globalThis as { FileReaderSync?: new () => { readAsArrayBuffer(blob: Blob): ArrayBuffer } }
-).FileReaderSync;
-
-async function bytesOf(source: ArrayBuffer | Blob): Promise<Uint8Array> {
-  if (source instanceof ArrayBuffer) return new Uint8Array(source);
-  // A synchronous read in a worker avoids a second copy; elsewhere (Node, tests) read async.
-  if (FileReaderSyncClass)
-    return new Uint8Array(new FileReaderSyncClass().readAsArrayBuffer(source));
-  return new Uint8Array(await source.arrayBuffer());
-}
 
 /** Boxes identical on every frame of a multi-frame image become one box for every frame. */
 export function collapseBoxes(boxes: ScanBox[], frames: number): ScanBox[] {
@@ -226,9 +216,9 @@ export function createPixelsWorkerApi(platform: PixelPlatform) {
   // Tesseract starts only when a frame really goes to OCR.
   const lazyOcr = lazyOcrEngine(() => platform.createOcrEngine());
 
-  async function openImage(fileId: string, source: ArrayBuffer | Blob): Promise<OpenImage> {
+  async function openImage(fileId: string, source: FileSource): Promise<OpenImage> {
     if (open?.fileId === fileId) return open;
-    const file = await readDicomFile(await bytesOf(source));
+    const file = await readDicomFile(await bytesOfSource(source));
     if (!file.pixelData)
       throw new DicomReadError('bad-length', 'The file has no PixelData (7FE0,0010).');
     const transferSyntaxUID = file.syntax.transferSyntaxUID;
@@ -246,7 +236,7 @@ export function createPixelsWorkerApi(platform: PixelPlatform) {
     const { fileId } = job;
     let signature: string | undefined;
     try {
-      const file = await readDicomFile(await bytesOf(job.source));
+      const file = await readDicomFile(await bytesOfSource(job.source));
       signature = deviceSignature(file.dataset, {
         meta: file.meta,
         littleEndian: file.syntax.littleEndian,
@@ -391,7 +381,7 @@ export function createPixelsWorkerApi(platform: PixelPlatform) {
 
   async function checkRedaction(request: CheckRequest): Promise<PostCheck> {
     try {
-      const file = await readDicomFile(await bytesOf(request.source));
+      const file = await readDicomFile(await bytesOfSource(request.source));
       if (!file.pixelData) return { state: 'not-run', why: 'the file has no pixel data' };
       const transferSyntaxUID = file.syntax.transferSyntaxUID;
       const desc = describePixels(file.dataset, transferSyntaxUID);
@@ -464,7 +454,9 @@ export function createPixelsWorkerApi(platform: PixelPlatform) {
     async makeTemplate(
       request: TemplateRequest,
     ): Promise<{ signature: string; template: Template }> {
-      const file = await readDicomFile(await bytesOf(request.source), { untilPixelData: true });
+      const file = await readDicomFile(await bytesOfSource(request.source), {
+        untilPixelData: true,
+      });
       const context = { meta: file.meta, littleEndian: file.syntax.littleEndian };
       return {
         signature: deviceSignature(file.dataset, context),
@@ -475,11 +467,13 @@ export function createPixelsWorkerApi(platform: PixelPlatform) {
     /** The boxes of the templates whose conditions this header meets (after a CTP script import). */
     async matchHeader(request: {
       fileId: string;
-      source: ArrayBuffer | Blob;
+      source: FileSource;
       templates: Template[];
     }): Promise<{ fileId: string; boxes: ScanBox[] } | { fileId: string; error: string }> {
       try {
-        const file = await readDicomFile(await bytesOf(request.source), { untilPixelData: true });
+        const file = await readDicomFile(await bytesOfSource(request.source), {
+          untilPixelData: true,
+        });
         return {
           fileId: request.fileId,
           boxes: templateBoxes(

@@ -141,17 +141,18 @@ describe('runPixelStep: the check after redaction', () => {
       why: 'prefilter',
       boxes: [],
       frames: 1,
-      error: 'test: the pixel data could not be decoded',
+      error: 'Transfer syntax 1.2.3.4 cannot be decoded.',
       updatedAt: 1,
     });
     const { planned } = await planRun(scanned, recipe, secret);
     step = await runPixelStep(scanned, planned, recipe, 1, quiet, { pool: pixels });
   }, 240_000);
 
-  it('an image the scan could not read is left out, since no person can look at it here', () => {
+  it('an image the scan could not read is left out, since no person can look at it here, and the reason says why it could not be read', () => {
     const out = step.leftOut.find((l) => l.fileId === unreadableId);
     expect(out?.code).toBe(UNREADABLE_CODE);
     expect(out?.reason).toMatch(/could not be read .* left out of the package/);
+    expect(out?.reason).toContain('(Transfer syntax 1.2.3.4 cannot be decoded)');
     expect(step.redactions.has(unreadableId)).toBe(false);
   });
 

@@ -3,7 +3,8 @@
 // command line, so BurnedInAnnotation stays YES and the report says the boxes were not reviewed.
 // Nobody can resolve the check after redaction either: an image whose filled boxes still leave
 // text readable (or whose check could not run) is left out of the package, never written.
-import { readFile } from 'node:fs/promises';
+import { readFileWithRoom } from '../platform/node/read-file-with-room';
+import { transferListOf } from '../../workers/file-source';
 import { parseCtpScript } from '../core/pixels/templates';
 import type { Recipe } from '../core/profile/recipe';
 import type { DeidCall } from '../pipeline/deid-run';
@@ -35,8 +36,10 @@ export const UNREADABLE_CODE = 'pixels-unreadable';
  * The app asks a person to look at an image it could not read before it is exported; with no one
  * to look, the command line leaves it out rather than write pixels nobody has checked.
  */
-const UNREADABLE_REASON =
-  'the image could not be read to look for burned-in text, so it was left out of the package; open it in the app (Pixels step), where a person can look at it';
+function unreadableReason(why: string | undefined): string {
+  const because = why ? ` (${why.replace(/\.$/, '')})` : '';
+  return `the image could not be read to look for burned-in text${because}, so it was left out of the package; open it in the app (Pixels step), where a person can look at it`;
+}
 export const TEXT_LEFT_REASON =
   'text can still be read after the boxes found were blacked out, so the image was left out of the package; open it in the app (Pixels step) to add boxes over the rest';
 const CHECK_FAILED_REASON =
@@ -83,13 +86,7 @@ export async function runPixelStep(
     .map((row) => ({
       fileId: row.fileId,
       row,
-      read: async () => {
-        const bytes = await readFile(scanned.absolutePath(row.fileId));
-        return bytes.buffer.slice(
-          bytes.byteOffset,
-          bytes.byteOffset + bytes.byteLength,
-        ) as ArrayBuffer;
-      },
+      read: () => readFileWithRoom(scanned.absolutePath(row.fileId)),
     }));
   const templates = recipe.pixels?.templates
     ? parseCtpScript(recipe.pixels.templates).templates
@@ -110,7 +107,7 @@ export async function runPixelStep(
       .map((row): LeftOutImage => ({
         fileId: row!.fileId,
         code: UNREADABLE_CODE,
-        reason: UNREADABLE_REASON,
+        reason: unreadableReason(row!.error),
       }));
     const leftOut = [
       ...unreadable,
@@ -208,7 +205,7 @@ async function checkAgain(
         context: phiContextFor(rules, file.row, identifiers.get(file.row.patientKey) ?? []),
       },
     ],
-    source instanceof ArrayBuffer ? [source] : undefined,
+    transferListOf(source),
   );
   const check = postCheckRowOf(result, row.boxes);
   await db.pixelFindings.put({ ...row, postCheck: check, updatedAt: Date.now() });

@@ -1,6 +1,7 @@
 // Turns a scanned folder and a recipe into the planned files of a dry run or an export, with the
 // same planner the browser's Export screen uses (so both plan the same package).
-import { readFile } from 'node:fs/promises';
+import { readFileWithRoom } from '../platform/node/read-file-with-room';
+import { transferListOf } from '../../workers/file-source';
 import type { ProgressReporter } from './progress';
 import { deidPool, scanFolder } from './session';
 import type { DeidCall } from '../pipeline/deid-run';
@@ -32,14 +33,8 @@ export async function planRun(
     rows,
     recipe,
     secret,
-    async (row) => {
-      const bytes = await readFile(scanned.absolutePath(row.fileId));
-      // A fresh ArrayBuffer of exactly the file, so it can be transferred to the worker.
-      return bytes.buffer.slice(
-        bytes.byteOffset,
-        bytes.byteOffset + bytes.byteLength,
-      ) as ArrayBuffer;
-    },
+    // A buffer of its own per file, moved to the worker; its room saves copying the image there.
+    (row) => readFileWithRoom(scanned.absolutePath(row.fileId)),
     'cli',
   );
 }
@@ -71,8 +66,7 @@ export async function withDeidRun<T>(
       scanned,
       planned,
       setup,
-      deid: (job) =>
-        pool.call('deidentifyFile', [job], job.source instanceof ArrayBuffer ? [job.source] : []),
+      deid: (job) => pool.call('deidentifyFile', [job], transferListOf(job.source)),
       window: options.workers * 2,
     });
   } finally {

@@ -11,6 +11,7 @@ import { compileProfile } from '../core/profile/compile-profile';
 import { ValueDump, type DumpRow } from '../core/review/dump';
 import { deidentifyInOrder, type DeidCall } from './deid-run';
 import type { DeidSetup } from '../../workers/deid-api';
+import type { FileSource } from '../../workers/file-source';
 import { jobIdentifiers } from './identifiers';
 import type { PlannedFile } from './plan';
 import type { ExportFailure } from './export';
@@ -59,8 +60,9 @@ export async function runDryRun(
 /** The first bytes read for a before/after listing: headers are almost always far smaller. */
 const HEADER_PREFIX = 4 << 20;
 
-async function readHeader(source: ArrayBuffer | Blob) {
+async function readHeader(source: FileSource) {
   if (source instanceof ArrayBuffer) return readDicomFile(new Uint8Array(source));
+  if (source instanceof Uint8Array) return readDicomFile(source);
   const fileSize = source.size;
   if (fileSize > HEADER_PREFIX) {
     try {

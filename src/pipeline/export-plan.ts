@@ -1,6 +1,7 @@
 // Plans an export from inventory rows, a recipe and a project secret: the selection, the patients'
 // pseudonyms and date shifts, the entry paths and the worker setup. DOM-free; the browser's Export
 // screen calls it, and it plans exactly what the CLI's plan-run plans for the same rows.
+import type { FileSource } from '../../workers/file-source';
 import { compileSelection, type SelectableRow } from './selection';
 import { planEntries, planPatients, type PlannedFile, type RunFile } from './plan';
 import { rowIdentifierTokens } from './identifiers';
@@ -42,7 +43,7 @@ export async function planExport<R extends SelectableRow & { fileId: string }>(
   selected: readonly R[],
   recipe: Recipe,
   secret: Uint8Array,
-  read: (row: R) => Promise<ArrayBuffer | Blob>,
+  read: (row: R) => Promise<FileSource>,
   setupId: string,
 ): Promise<ExportPlan> {
   const files: RunFile[] = selected.map((row) => ({

@@ -24,6 +24,7 @@ import type {
   TemplateRow,
 } from '../store/types';
 import { isCancellation, type Pool } from '../../workers/pool';
+import { transferListOf, type FileSource } from '../../workers/file-source';
 import type {
   PixelScanJob,
   PixelScanResult,
@@ -40,7 +41,7 @@ export type PixelMode = NonNullable<Recipe['pixels']>['mode'];
 export interface PixelScanFile {
   fileId: FileId;
   row: InstanceRow & { seriesKey: string; patientKey: string };
-  read(): Promise<ArrayBuffer | Blob>;
+  read(): Promise<FileSource>;
 }
 
 /** The recipe's pixel rules as the scan applies them. */
@@ -394,7 +395,7 @@ async function runPixelScan(
   };
 
   const scanOne = async (file: PixelScanFile): Promise<void> => {
-    let source: ArrayBuffer | Blob;
+    let source: FileSource;
     try {
       source = await file.read();
     } catch (error) {
@@ -420,11 +421,7 @@ async function runPixelScan(
     };
     let result: PixelScanResult;
     try {
-      result = await pool.call(
-        'scanImage',
-        [job],
-        source instanceof ArrayBuffer ? [source] : undefined,
-      );
+      result = await pool.call('scanImage', [job], transferListOf(source));
     } catch (error) {
       if (isCancellation(error) || signal.aborted) return;
       result = {

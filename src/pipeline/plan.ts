@@ -8,13 +8,14 @@ import { isSiteToken } from './identifiers';
 import type { InstanceRow } from '../core/inventory';
 import { EntryPathAllocator } from '../core/package/paths';
 import type { Recipe } from '../core/profile/recipe';
+import type { FileSource } from '../../workers/file-source';
 
 /** One selected file with its inventory row and a way to read its bytes. */
 export interface RunFile {
   /** Stable id of the file in this run (the store's file id, or the relative path in the CLI). */
   fileId: string;
   row: InstanceRow;
-  read(): Promise<ArrayBuffer | Blob>;
+  read(): Promise<FileSource>;
 }
 
 export interface PatientPlan {

@@ -340,6 +340,45 @@ describe('writeDicomFile', () => {
       expect(writeDicomFileOverSource(input, f)).toBeUndefined();
     });
 
+    it('a longer header uses the room the reader left before the file, and never more', () => {
+      const bytes = writeDicomFile({ dataset, transferSyntaxUID: syntaxUID });
+      const longer = (f: DicomFile) => {
+        const ds = new Map(f.dataset);
+        ds.set(0x00081030, textElement(0x00081030, 'LO', 'Y'.repeat(64)));
+        return { meta: f.meta, dataset: ds, transferSyntaxUID: syntaxUID };
+      };
+      const growth =
+        writeDicomHeader(longer(readDicom(bytes))).length -
+        (readDicom(bytes).pixelData?.elementStart ?? 0);
+      for (const room of [growth + 100, growth]) {
+        const buffer = new ArrayBuffer(room + bytes.length);
+        const source = new Uint8Array(buffer, room);
+        source.set(bytes);
+        const f = readDicom(source);
+        const input = longer(f);
+        const expected = writeDicomFile(input);
+        const out = writeDicomFileOverSource(input, f, room);
+        expect(out?.buffer).toBe(buffer);
+        expect(out).toEqual(expected);
+      }
+      // One byte short of room: written whole instead, and the bytes before the file are untouched.
+      const buffer = new ArrayBuffer(growth - 1 + bytes.length);
+      new Uint8Array(buffer).fill(0xaa, 0, growth - 1);
+      const source = new Uint8Array(buffer, growth - 1);
+      source.set(bytes);
+      const f = readDicom(source);
+      expect(writeDicomFileOverSource(longer(f), f, growth - 1)).toBeUndefined();
+      expect(new Uint8Array(buffer, 0, growth - 1).every((b) => b === 0xaa)).toBe(true);
+    });
+
+    it('room claimed beyond the start of the buffer is not used', () => {
+      const bytes = writeDicomFile({ dataset, transferSyntaxUID: syntaxUID });
+      const f = readDicom(bytes.slice());
+      const input = { meta: f.meta, dataset: new Map(f.dataset), transferSyntaxUID: syntaxUID };
+      input.dataset.set(0x00081030, textElement(0x00081030, 'LO', 'Y'.repeat(64)));
+      expect(writeDicomFileOverSource(input, f, 4096)).toBeUndefined();
+    });
+
     it('declines when the transfer syntax changes', () => {
       const f = readWithRoom();
       const input = { ...withoutDescription(f), transferSyntaxUID: '1.2.840.10008.1.2' };

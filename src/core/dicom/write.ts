@@ -304,15 +304,18 @@ function isOriginalPixelData(el: DataElement, file: ReadSource, at: PixelDataLoc
 /**
  * The same file as writeDicomFile, written into the buffer it was read from: the new header is
  * copied just before the original PixelData element, whose bytes are never copied, and the result
- * is a view of `file.source`. For a 0.5 MB slice this saves copying the image, the bulk of every
- * file, once per file. Returns undefined when the file must be written whole instead: the pixel
- * element was replaced (redaction), the syntax changes or was deflated, an element follows
- * PixelData, or the new header is longer than the original one.
+ * is a view of `file.source`'s buffer. For a 0.5 MB slice this saves copying the image, the bulk of
+ * every file, once per file. `room` is how many bytes before `file.source` in its buffer are free
+ * to overwrite: a reader that leaves room there lets a header that grew (new UIDs are longer, the
+ * de-identification marks are added) take the same path. Returns undefined when the file must be
+ * written whole instead: the pixel element was replaced (redaction), the syntax changes or was
+ * deflated, an element follows PixelData, or the new header does not fit in front of the pixels.
  * The source's header bytes are overwritten: read nothing from `file` or `input` afterwards.
  */
 export function writeDicomFileOverSource(
   input: DicomFileInput,
   file: ReadSource,
+  room = 0,
 ): Uint8Array | undefined {
   const at = file.pixelData;
   const pixels = input.dataset.get(PIXEL_DATA);
@@ -323,8 +326,14 @@ export function writeDicomFileOverSource(
   for (const [tag] of input.dataset)
     if (tag >>> 0 > PIXEL_DATA && written(tag >>> 0)) return undefined;
   const header = writeDicomHeader(input);
-  if (header.length > at.elementStart) return undefined;
-  const start = at.elementStart - header.length;
-  file.source.set(header, start);
-  return file.source.subarray(start, at.elementEnd);
+  const free = Math.min(Math.max(0, Math.floor(room)), file.source.byteOffset);
+  if (header.length > at.elementStart + free) return undefined;
+  const start = file.source.byteOffset + at.elementStart - header.length;
+  const out = new Uint8Array(
+    file.source.buffer,
+    start,
+    header.length + at.elementEnd - at.elementStart,
+  );
+  out.set(header, 0);
+  return out;
 }
