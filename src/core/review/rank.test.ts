@@ -47,6 +47,20 @@ describe('review ranking', () => {
       'looks like an identifier (6 or more letters and digits)',
     );
   });
+  it('coded entries: a code of a coding scheme is low although it looks like an ID or a date, and still matched against the patient', () => {
+    const code = 'ContentSequence > ConceptNameCodeSequence > CodeValue';
+    expect(rank('121071', 'SH', { path: code })).toMatchObject({
+      risk: 'low',
+      reason: 'a code of a coding scheme',
+    });
+    expect(rank('5.6.3-9-61', 'SH', { path: 'ChannelSourceSequence > CodeValue' }).risk).toBe(
+      'low',
+    );
+    expect(rank('MRN-QX-731904', 'SH', { path: code }).reason).toBe("matches the patient's ID");
+    // The same text outside a coded entry is still a finding.
+    expect(rank('5.6.3-9-61', 'SH', { path: 'StudyComments' }).reason).toBe('looks like a date');
+    expect(rank('121071', 'LO', { path: 'CodeMeaning' }).risk).toBe('high');
+  });
   it('patterns: an upper-case series name is not a title and a name', () => {
     expect(rank('MR BRAIN WO').risk).not.toBe('high');
   });

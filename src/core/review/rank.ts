@@ -26,6 +26,29 @@ export { FREE_TEXT_VRS } from '../dicom/vr-classes';
 import { FREE_TEXT_VRS } from '../dicom/vr-classes';
 const CODED_VRS: ReadonlySet<VR> = new Set(['CS', 'AE', 'UI', 'AS', 'UR']);
 const DATE_VRS: ReadonlySet<VR> = new Set(['DA', 'DT', 'TM']);
+/**
+ * The parts of a coded entry (PS3.3 Table 8.8-1): a code of a coding scheme ('121071', DCM; or
+ * '5.6.3-9-61', MDC) looks like an ID or a date to the patterns but names a concept, never a person.
+ * Its text is still matched against the patient's own identifiers.
+ */
+const CODE_KEYWORDS: ReadonlySet<string> = new Set([
+  'CodeValue',
+  'LongCodeValue',
+  'URNCodeValue',
+  'CodingSchemeDesignator',
+  'CodingSchemeVersion',
+  'ContextIdentifier',
+  'ContextUID',
+  'MappingResource',
+  'MappingResourceUID',
+]);
+
+/** True when the element at `path` ('A > B > CodeValue') is part of a coded entry. */
+function isCodePart(path: string | undefined): boolean {
+  if (!path) return false;
+  const last = path.slice(path.lastIndexOf('>') + 1).trim();
+  return CODE_KEYWORDS.has(last);
+}
 
 const PATTERNS: { re: RegExp; score: number; reason: string }[] = [
   { re: /[A-Za-z][\w.+-]*@[\w-]+\.[\w.]+/, score: 10, reason: 'looks like an e-mail address' },
@@ -156,6 +179,8 @@ export function rankValue(
         score: 2,
         reason: `holds ${SCRUB_MASK}, the mark cleaning leaves where it masked an identifier of the patient`,
       };
+    if (isCodePart(options.path))
+      return { risk: 'low', score: 50, reason: 'a code of a coding scheme' };
     for (const p of PATTERNS)
       if (p.re.test(trimmed)) return { risk: 'high', score: p.score, reason: p.reason };
   }
