@@ -220,7 +220,7 @@ export async function runExport(argv: string[]): Promise<number> {
           writeVolume: (name, chunks) => writeVolumeFile(join(out, name), chunks),
           onProgress: (p) =>
             progress.update({
-              step: `export ${p.volume}`,
+              step: p.volume ? `export ${p.volume}` : 'export',
               done: p.done,
               total: p.total,
               bytes: p.bytesIn,
