@@ -187,6 +187,31 @@ describe('cleanroom export', () => {
   });
 });
 
+describe('cleanroom export with nothing to export', () => {
+  it('stops with a plain message and writes no package when no file is a DICOM instance', () => {
+    const input = join(work, 'not-dicom');
+    mkdirSync(input, { recursive: true });
+    writeFileSync(join(input, 'notes.txt'), 'not an image');
+    writeFileSync(join(input, 'empty.dcm'), new Uint8Array(0));
+    const out = join(work, 'nothing-out');
+    const r = run(['export', input, '--out', out, '--quiet']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/nothing to do: none of the 2 files .* is a DICOM instance/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(out) ? readdirSync(out).filter((f) => f.endsWith('.zip')) : []).toEqual([]);
+  });
+
+  it('says so when the recipe selects none of the instances', () => {
+    const recipe = defaultRecipe();
+    recipe.selection = { ...recipe.selection, rule: 'Modality == "XYZZY"' };
+    const recipePath = join(work, 'select-nothing.json');
+    writeFileSync(recipePath, JSON.stringify(recipe));
+    const r = run(['dump', sampleDir, '--out', join(work, 'none.csv'), '--recipe', recipePath]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/the recipe's selection matches none of the \d+ DICOM instances/);
+  });
+});
+
 describe('cleanroom dump', () => {
   it('lists every distinct value left, ranked high → medium → low, with no planted identifier', () => {
     const out = join(work, 'values.csv');

@@ -62,6 +62,7 @@ export async function withDeidRun<T>(
   const pool = deidPool(options.workers);
   try {
     const { planned, setup } = await planRun(scanned, options.recipe, options.secret);
+    if (planned.length === 0) throw new CliError(nothingToDo(input, scanned));
     return await step({
       scanned,
       planned,
@@ -73,4 +74,14 @@ export async function withDeidRun<T>(
     pool.terminate();
     await scanned.db.delete();
   }
+}
+
+/** Why a run has no file to work on, in words that say what to do next. */
+function nothingToDo(input: string, scanned: ScannedFolder): string {
+  const seen = scanned.instances.length + scanned.rejected.length;
+  if (scanned.instances.length === 0)
+    return seen === 0
+      ? `nothing to do: the input folder ${input} holds no files`
+      : `nothing to do: none of the ${seen} files in ${input} is a DICOM instance; \`cleanroom scan ${input} --out inventory.csv\` lists each file with the reason it was left aside`;
+  return `nothing to do: the recipe's selection matches none of the ${scanned.instances.length} DICOM instances in ${input}; \`cleanroom scan ${input} --out inventory.csv --recipe <recipe>\` shows what the rules see`;
 }
