@@ -24,6 +24,18 @@ export interface DeidOutcome {
   result: DeidJobResult;
 }
 
+/**
+ * Each file is read whole into memory to be de-identified (and transferred to a worker as one
+ * buffer); 2 GiB is what a browser reliably reads into one ArrayBuffer. A bigger file (a large
+ * multi-frame object) is left out with a reason rather than failing the run or the machine.
+ */
+export const MAX_WHOLE_FILE_BYTES = 2 ** 31 - 1;
+
+/** Why a file over MAX_WHOLE_FILE_BYTES is left out, with its size (never a value from it). */
+export function tooLargeReason(size: number): string {
+  return `the file is ${(size / 1e9).toFixed(1)} GB; Cleanroom reads a file whole and takes files of up to 2 GiB, so it was left out`;
+}
+
 /** Yields one outcome per planned file, in plan order, with at most `window` files read at once. */
 export async function* deidentifyInOrder(
   files: readonly PlannedFile[],
@@ -33,6 +45,17 @@ export async function* deidentifyInOrder(
   let next = 0;
   const start = (planned: PlannedFile): Promise<DeidOutcome> =>
     (async () => {
+      const size = planned.file.row.fileSize;
+      if (size > MAX_WHOLE_FILE_BYTES)
+        return {
+          planned,
+          result: {
+            fileId: planned.file.fileId,
+            ok: false as const,
+            code: 'too-large',
+            reason: tooLargeReason(size),
+          },
+        };
       try {
         const source = await planned.file.read();
         const result = await options.deid({

@@ -342,6 +342,34 @@ describe('findings, resume, cancel, progress', () => {
       error: 'the file could not be read (NotFoundError)',
     });
   });
+
+  test('a file too large to read whole is a failed image with its size, never read, and the run goes on', async () => {
+    const files = await scannedFiles();
+    let reads = 0;
+    const big = files.map((f) =>
+      f.row.Modality === 'US'
+        ? {
+            ...f,
+            row: { ...f.row, fileSize: 3e9 },
+            read: () => {
+              reads++;
+              return f.read();
+            },
+          }
+        : f,
+    );
+    const summary = await startPixelScan({
+      db,
+      files: big,
+      pool: createInProcessPool(fakeWorker().api),
+      rules: rules(),
+    }).done;
+    expect(summary.state).toBe('done');
+    expect(reads).toBe(0);
+    const us = (await db.pixelFindings.toArray()).find((r) => r.fileId.includes('/US_'))!;
+    expect(us.status).toBe('failed');
+    expect(us.error).toMatch(/^the file is 3\.0 GB; .* up to 2 GiB/);
+  });
 });
 
 describe('templates and the gate', () => {

@@ -25,6 +25,7 @@ import type {
 } from '../store/types';
 import { isCancellation, type Pool } from '../../workers/pool';
 import { transferListOf, type FileSource } from '../../workers/file-source';
+import { MAX_WHOLE_FILE_BYTES, tooLargeReason } from './deid-run';
 import type {
   PixelScanJob,
   PixelScanResult,
@@ -395,6 +396,17 @@ async function runPixelScan(
   };
 
   const scanOne = async (file: PixelScanFile): Promise<void> => {
+    if (file.row.fileSize > MAX_WHOLE_FILE_BYTES) {
+      record(
+        findingRowOf(file, {
+          fileId: file.fileId,
+          ok: false,
+          code: 'too-large',
+          reason: tooLargeReason(file.row.fileSize),
+        }),
+      );
+      return;
+    }
     let source: FileSource;
     try {
       source = await file.read();
