@@ -390,6 +390,25 @@ describe('deidentify: what is kept and removed', () => {
     expect([...result.dataset.keys()].filter((t) => (t >>> 16) % 2 === 1)).toEqual([]);
   });
 
+  it('SR free text without Clean Structured Content: the TEXT item keeps a dummy TextValue, so the SR stays valid, and no name is left', async () => {
+    const basic = compileProfile({ ...OPTIONS, cleanStructuredContent: false });
+    const { result, bytes } = await run(PATIENT_A, { profile: basic });
+    const item = result.dataset.get(tag('ContentSequence'))?.items?.[0];
+    expect(item && getText(item, tag('TextValue'))).toBe('ANONYMIZED');
+    expect(result.explain.find((r) => r.path === 'ContentSequence > TextValue')?.action).toBe('D');
+    const family = PATIENT_A.name.split('^')[0];
+    expect(new TextDecoder('latin1').decode(bytes)).not.toContain(family);
+  });
+
+  it('a sequence stored as UN that cannot be read as items is removed, never kept as opaque bytes', async () => {
+    const ds = plantedDataset(PATIENT_A);
+    const opaque = new TextEncoder().encode(`${PATIENT_A.name} 1.2.3`);
+    ds.set(0x00081115, { tag: 0x00081115, vr: 'UN', bytes: opaque }); // ReferencedSeriesSequence
+    const result = await deidentify(fileOf(ds), await contextFor(PATIENT_A));
+    expect(result.dataset.has(0x00081115)).toBe(false);
+    expect(result.explain.find((r) => r.tag === 0x00081115)?.action).toBe('X');
+  });
+
   it('unknown public element removed', async () => {
     const { result } = await run(PATIENT_A);
     expect(result.dataset.has(0x00089999)).toBe(false);

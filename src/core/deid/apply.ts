@@ -372,6 +372,14 @@ class Rebuild {
       };
     }
     if (action === 'X') return { action, reason };
+    if (el.bytes && el.vr === 'UN' && !isPrivateTag(el.tag) && vrForTag(el.tag) === 'SQ') {
+      // A sequence stored as UN whose items could not be read: nothing in it can be checked.
+      this.warn(`${this.where(el.tag)} is a sequence stored as UN that could not be read; removed`);
+      return {
+        action: 'X',
+        reason: `${reason}; a sequence stored as UN whose items could not be read is removed, since its content cannot be checked`,
+      };
+    }
     if (el.items) {
       if (action === 'Z') return { element: { tag: el.tag, vr: el.vr, items: [] }, action, reason };
       // K, C, D and U on a sequence: keep it and apply the same rules inside every item.

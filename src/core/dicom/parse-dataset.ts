@@ -225,7 +225,8 @@ export class Parser {
           // UN of undefined length holds implicit VR little endian items (PS3.5 6.2.2 note).
           const itemEnc = explicitUN ? IMPLICIT_LE : enc;
           const r = this.sequence(valueStart, end, undefined, itemEnc, depth + 1, tag);
-          element = { tag, vr: explicitUN ? 'UN' : 'SQ', items: r.items };
+          const asSequence = !explicitUN || dictionaryVrOfUN(tag, ds, le) === 'SQ';
+          element = { tag, vr: asSequence ? 'SQ' : 'UN', items: r.items };
           pos = r.pos;
         } else {
           throw new DicomReadError(
@@ -245,6 +246,8 @@ export class Parser {
         if (vr === 'SQ') {
           const r = this.sequence(valueStart, end, valueEnd, enc, depth + 1, tag);
           element = { tag, vr, items: r.items };
+        } else if (explicitUN) {
+          element = this.knownElementWrittenAsUN(tag, ds, le, valueStart, valueEnd, depth);
         } else {
           element = { tag, vr, bytes: bytes.subarray(valueStart, valueEnd) };
         }
@@ -263,6 +266,33 @@ export class Parser {
     if (kind === 'item-undefined')
       this.short(pos, pos + 8, undefined, 'item (no item delimiter before the end)');
     return { dataset: ds, pos };
+  }
+
+  /**
+   * A standard element a writer stored as UN (a converter that did not know it): read it by the
+   * dictionary's VR, so that it is de-identified like any other. Its sequence items are implicit VR
+   * little endian (PS3.5 6.2.2); kept as opaque UN bytes, a UN-coded sequence carried original UIDs
+   * and names past every rule. Items that do not parse leave the value as UN bytes.
+   */
+  knownElementWrittenAsUN(
+    tag: Tag,
+    ds: Dataset,
+    le: boolean,
+    valueStart: number,
+    valueEnd: number,
+    depth: number,
+  ): DataElement {
+    const raw: DataElement = { tag, vr: 'UN', bytes: this.bytes.subarray(valueStart, valueEnd) };
+    const known = dictionaryVrOfUN(tag, ds, le);
+    if (known === 'UN') return raw;
+    if (known !== 'SQ') return { tag, vr: known, bytes: raw.bytes };
+    try {
+      const r = this.sequence(valueStart, valueEnd, valueEnd, IMPLICIT_LE, depth + 1, tag);
+      return { tag, vr: 'SQ', items: r.items };
+    } catch (error) {
+      if (error instanceof DicomReadError) return raw;
+      throw error;
+    }
   }
 
   headerShort(pos: number, end: number, tag: Tag, kind: Kind, size = 12): never {
@@ -398,6 +428,17 @@ export class Parser {
     const group = this.u16(pos, le);
     return group >= 0x0008 && group < 0x7fe0 && this.u32(pos + 4, le) <= end - pos;
   }
+}
+
+/**
+ * The VR to read a standard element stored as UN by, or 'UN' to keep it as stored: private and
+ * unknown elements, PixelData (passed through as it was written), and big endian files (whose UN
+ * values have no agreed byte order).
+ */
+function dictionaryVrOfUN(tag: Tag, ds: Dataset, le: boolean): VR {
+  const group = tag >>> 16;
+  if (!le || (group & 1) === 1 || group < 0x0008 || tag === PIXEL_DATA) return 'UN';
+  return implicitVR(tag, ds, le);
 }
 
 /** The VR of an element whose VR the file does not say, resolving 'US or SS' by PixelRepresentation. */

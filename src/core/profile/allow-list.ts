@@ -642,6 +642,17 @@ export const ALLOW_LIST: readonly AllowListGroup[] = [
       'GridFrameOffsetVector',
       'TissueHeterogeneityCorrection',
       'ReferencedRTPlanSequence',
+      // What a dose or an image references inside its plan (RT Dose module, Type 1C when the
+      // dose sums a fraction group or beams): numbers only.
+      'ReferencedFractionGroupSequence',
+      'ReferencedBrachyApplicationSetupSequence',
+      'ReferencedBrachyApplicationSetupNumber',
+      'ReferencedDoseReferenceSequence',
+      'ReferencedDoseReferenceNumber',
+      'CumulativeDoseReferenceCoefficient',
+      'ReferencedControlPointIndex',
+      'ReferencedStartControlPointIndex',
+      'ReferencedStopControlPointIndex',
       'FractionGroupSequence',
       'FractionGroupNumber',
       'NumberOfFractionsPlanned',

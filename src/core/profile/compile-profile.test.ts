@@ -356,8 +356,8 @@ describe('allow-list', () => {
     });
   });
 
-  it('TextValue of SR content is kept (cleaned) only with Clean Structured Content', () => {
-    expect(ruleOf('TextValue', {}, ctx(), 'UT').action).toBe('X');
+  it('TextValue of SR content is kept (cleaned) only with Clean Structured Content, and replaced by a dummy without it (a TEXT item needs one)', () => {
+    expect(ruleOf('TextValue', {}, ctx(), 'UT').action).toBe('D');
     expect(ruleOf('TextValue', { cleanStructuredContent: true }, ctx(), 'UT').action).toBe('C');
   });
 

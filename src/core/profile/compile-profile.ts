@@ -101,7 +101,9 @@ function optionOn(column: OptionColumn, o: ProfileOptions): boolean {
 // Built once per module load: tag → row, and the repeating-group patterns.
 /**
  * Allow-listed elements that only an option may keep. SR TextValue is the free text of the content
- * tree, which the basic profile replaces (ContentSequence: D); Clean Structured Content keeps it cleaned.
+ * tree, which the basic profile replaces (ContentSequence: D); Clean Structured Content keeps it
+ * cleaned. Without the option the text is replaced by the dummy, not removed: a TEXT content item
+ * must have a TextValue (Type 1C), and removing it made every such SR fail validation.
  */
 const OPTION_GATED = new Map<Tag, { option: 'cleanStructuredContent'; reason: string }>([
   [
@@ -109,7 +111,7 @@ const OPTION_GATED = new Map<Tag, { option: 'cleanStructuredContent'; reason: st
     {
       option: 'cleanStructuredContent',
       reason:
-        'TextValue: SR free text is kept (cleaned) only with the Clean Structured Content option (ContentSequence is D in Table E.1-1)',
+        'TextValue: SR free text is replaced by a dummy value (ContentSequence is D in Table E.1-1; a TEXT item needs its TextValue, Type 1C); the Clean Structured Content option keeps it cleaned instead',
     },
   ],
 ]);
@@ -382,7 +384,7 @@ export function compileProfile(
     const row = ROW_BY_TAG.get(tag) ?? matchPattern(tag);
     if (row) return ruleForRow(row, tag, ctx, o);
     const gate = OPTION_GATED.get(tag);
-    if (gate && !o[gate.option]) return { action: 'X', reason: gate.reason };
+    if (gate && !o[gate.option]) return { action: 'D', reason: gate.reason };
     const allow = allowed.get(tag);
     // Allow-listed free text is kept but cleaned: a name typed into any description must not pass.
     if (allow !== undefined && FREE_TEXT_VRS.has(vr) && !VOCABULARY_IDENTIFIERS.has(tag)) {
