@@ -418,12 +418,24 @@ for (const syntax of SYNTAXES) {
     if (r.boxes.length > 0) wrong++;
   });
   const seconds = (performance.now() - t0) / 1000;
+  // Every PHI box this syntax missed (all-text, with the net), to say what is left and why.
+  const syntaxMisses: string[] = [];
+  images.forEach((s, i) => {
+    for (const p of s.planted) {
+      const c = covered(p.box, found[i].all);
+      if (isPhi(p.kind) && c < 0.9)
+        syntaxMisses.push(
+          `${s.id} ${p.kind} ${p.height}px ${p.style} ${p.contrast} on ${s.background} at ${p.position}: covered ${Math.round(100 * c)}%`,
+        );
+    }
+  });
   const key = syntax.replace(/-/g, '_');
   perSyntax[`recall_${key}`] = Math.round(both.pct * 10) / 10;
   perSyntax[`wrongly_redacted_pct_${key}`] = Math.round((1000 * wrong) / allTextFree.length) / 10;
   const line = `${BURNED_TEXT_SYNTAXES[syntax].name}: recall ${both.pct.toFixed(1)}% of ${both.total} PHI boxes (all-text, with the net; set ${recallAll.pct.toFixed(1)}%, identifiers mode ${recallIdent.pct.toFixed(1)}%, colour at equal luminance ${recallChroma.pct.toFixed(1)}%); cine ${cineOk}/${cine.planted.length} on every frame; text-free CT/MR wrongly redacted ${wrong}/${allTextFree.length} (${((100 * wrong) / allTextFree.length).toFixed(2)}%); ${(fileBytes / 1e6).toFixed(1)} MB of files; ${seconds.toFixed(0)} s`;
   syntaxLines.push(line);
   console.log(line);
+  for (const m of syntaxMisses) console.log(`  missed: ${m}`);
 }
 console.log(`OCR inputs read ${inputsRead}, replayed from identical pixels ${inputsReplayed}`);
 

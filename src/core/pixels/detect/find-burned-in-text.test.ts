@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Gray8 } from '../types';
+import type { Box, Gray8 } from '../types';
 import type { OcrEngine, OcrInput, OcrWord, PhiContext } from './types';
-import { dedupFrames, findBurnedInText } from './find-burned-in-text';
+import { readFileSync } from 'node:fs';
+import { dedupFrames, findBurnedInText, shapedLikeText } from './find-burned-in-text';
+import { readDicomFile } from '../../dicom/read';
+import { decodeFrame, describePixels, toGray8 } from '../decode';
 import { generateBurnedTextSet, generateMultiFrameText } from '../../sample/burned-text';
 import { REASONS } from './classify';
 
@@ -135,5 +138,82 @@ describe('findBurnedInText', () => {
       if (p.box.frame === undefined) expect(owners.some((b) => b.frame === undefined)).toBe(true);
       else expect(owners.every((b) => b.frame === p.box.frame)).toBe(true);
     }
+  });
+});
+
+describe('findBurnedInText second pass (ink-keyed lines)', () => {
+  // bench/burned-text's bt-0025: a dim (level 120) 24 px name drawn from black into the
+  // ultrasound fan's speckle; the blob finder sees only its part on black.
+  const us = generateBurnedTextSet(23, 26)[25];
+  const name = us.planted.find((p) => p.kind === 'name')!;
+  const recording = (): OcrEngine & { labels: string[] } => {
+    const labels: string[] = [];
+    return {
+      labels,
+      recognize: async (input) => {
+        labels.push(input.label);
+        return [];
+      },
+      terminate: async () => {},
+    };
+  };
+  const allText: PhiContext = { ...context, mode: 'all-text' };
+  const coveredShare = (p: Box, boxes: readonly Box[]): number => {
+    let inside = 0;
+    for (let y = p.y; y < p.y + p.h; y++)
+      for (let x = p.x; x < p.x + p.w; x++)
+        if (boxes.some((b) => x >= b.x && x < b.x + b.w && y >= b.y && y < b.y + b.h)) inside++;
+    return inside / (p.w * p.h);
+  };
+
+  it('the fixture is the hard case: dim text crossing ultrasound speckle', () => {
+    expect(us.background).toBe('ultrasound');
+    expect(name.contrast).toBe('dim');
+  });
+
+  it('text left unread is keyed by its ink and read again as a clean line', async () => {
+    const ocr = recording();
+    await findBurnedInText([us.image], allText, ocr, { alwaysRead: true });
+    expect(ocr.labels.some((l) => l.startsWith('keyed line'))).toBe(true);
+  });
+
+  it('the safety net box of unread text grows along its ink over the speckle', async () => {
+    const found = await findBurnedInText([us.image], allText, recording(), { alwaysRead: true });
+    expect(coveredShare(name.box, found.boxes)).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('secondPass false: no keyed reading, and the net box stays on the blob', async () => {
+    const ocr = recording();
+    const found = await findBurnedInText([us.image], allText, ocr, {
+      alwaysRead: true,
+      secondPass: false,
+    });
+    expect(ocr.labels.some((l) => l.startsWith('keyed line'))).toBe(false);
+    const share = coveredShare(name.box, found.boxes);
+    expect(share).toBeGreaterThan(0.5);
+    expect(share).toBeLessThan(0.9);
+  });
+});
+
+describe('the safety net on ordinary images (chosen by the prefilter, not high-risk)', () => {
+  const readsNothing: OcrEngine = { recognize: async () => [], terminate: async () => {} };
+
+  it('a region half the frame high or a quarter of its area is not taken for text', () => {
+    expect(shapedLikeText({ x: 18, y: 0, w: 46, h: 64 }, { width: 64, height: 64 })).toBe(false);
+    expect(shapedLikeText({ x: 0, y: 0, w: 400, h: 200 }, { width: 512, height: 512 })).toBe(false);
+    expect(shapedLikeText({ x: 10, y: 480, w: 220, h: 28 }, { width: 512, height: 512 })).toBe(
+      true,
+    );
+  });
+
+  it("a real 64×64 MR slice's anatomy is not blacked out as unread text", async () => {
+    const bytes = readFileSync(
+      new URL('../../../../test-data/dicom-samples/MR_small.dcm', import.meta.url),
+    );
+    const file = await readDicomFile(new Uint8Array(bytes));
+    const desc = describePixels(file.dataset, file.syntax.transferSyntaxUID);
+    const gray = toGray8(await decodeFrame(file.dataset, desc, 0, {}), desc);
+    const found = await findBurnedInText([gray], context, readsNothing, { alwaysRead: false });
+    expect(found.boxes).toEqual([]);
   });
 });

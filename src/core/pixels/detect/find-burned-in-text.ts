@@ -1,11 +1,15 @@
 // The detection step for one image: dedup identical frames, prefilter, OCR the prepared inputs, classify, map boxes.
 
 import type { Box, FoundBox, Gray8 } from '../types';
+import { findTextBlobs, type TextBlob } from './text-blobs';
 import type { OcrEngine, OcrWord, PhiContext } from './types';
 import { classifyWords, union } from './classify';
+
 import { prepareForOcr, type PrepareOptions } from './prepare';
 import { textLikelihood } from './prefilter';
-import { unreadTextBoxes, type SafetyNetOptions } from './safety-net';
+import { blobsNotRead, type SafetyNetOptions } from './safety-net';
+import { REASONS } from './classify';
+import { keyInk, keyedLineInput, type InkKey } from './ink-key';
 
 export interface FindOptions {
   /** Read every frame (high-risk classes); otherwise only frames where the prefilter fires. */
@@ -18,6 +22,12 @@ export interface FindOptions {
    * it off (benchmarks of OCR alone).
    */
   safetyNet?: boolean | SafetyNetOptions;
+  /**
+   * The second pass (default on): text blobs the first reading left unread are keyed by their
+   * ink colour along their whole line (core/pixels/detect/ink-key) and read again as clean
+   * black-on-white lines; the net's boxes over blobs still unread grow along their line's ink.
+   */
+  secondPass?: boolean;
 }
 
 export interface BurnedInTextResult {
@@ -52,17 +62,39 @@ export async function findBurnedInText(
     const words: OcrWord[] = [];
     for (const input of prepareForOcr(frame, { ...options.prepare, regions }))
       words.push(...(await ocr.recognize(input)));
-    const found = classifyWords(words, context);
     const net = options.safetyNet ?? true;
+    const netOptions: SafetyNetOptions = {
+      // In identifiers mode a word that was read but matched nothing is let through, so the
+      // read must be surer before the net trusts it.
+      minConfidence: context.mode === 'identifiers' ? 75 : 60,
+      ...(net === true || net === false ? {} : net),
+    };
+    const secondPass = options.secondPass ?? true;
+    const blobs = net !== false || secondPass ? findTextBlobs(frame, regions) : [];
+    let unread = blobsNotRead(blobs, words, netOptions);
+    const keys = new Map<TextBlob, InkKey | undefined>();
+    const keyOf = (blob: TextBlob): InkKey | undefined => {
+      if (!keys.has(blob)) keys.set(blob, keyInk(frame, blob.box));
+      return keys.get(blob);
+    };
+    if (secondPass && unread.length > 0) {
+      const lines: InkKey[] = [];
+      for (const blob of unread) {
+        const key = keyOf(blob);
+        // One reading per line: a blob whose keyed line another already spans adds nothing.
+        if (key && !lines.some((k) => contains(k.extent, key.extent))) lines.push(key);
+      }
+      for (const key of lines) words.push(...(await ocr.recognize(keyedLineInput(key))));
+      if (lines.length > 0) unread = blobsNotRead(unread, words, netOptions);
+    }
+    const found = classifyWords(words, context);
     if (net !== false)
-      found.push(
-        ...unreadTextBoxes(frame, regions, words, {
-          // In identifiers mode a word that was read but matched nothing is let through, so the
-          // read must be surer before the net trusts it.
-          minConfidence: context.mode === 'identifiers' ? 75 : 60,
-          ...(net === true ? {} : net),
-        }),
-      );
+      for (const blob of unread) {
+        const key = secondPass ? keyOf(blob) : undefined;
+        const box = key ? union(blob.box, key.extent) : blob.box;
+        if (!options.alwaysRead && !shapedLikeText(box, frame)) continue;
+        found.push({ ...box, source: 'prefilter', reason: REASONS.unread });
+      }
     const boxes = found.map((b) => clipToFrame(b, frame));
     for (const i of indexes) perFrame[i] = boxes;
   }
@@ -71,6 +103,16 @@ export async function findBurnedInText(
     read: framesRead > 0 ? 'ocr' : 'cleared',
     framesRead,
   };
+}
+
+/**
+ * Whether an unread region could be burned-in text on an ordinary image (one the prefilter chose,
+ * not a high-risk class): text sits in bands at the margins, never half the frame's height or a
+ * quarter of its area. A small image's anatomy (a 64×64 MR) can look like strokes; boxing it
+ * blacked out most of the image. High-risk images (screenshots, dose sheets) may be all text.
+ */
+export function shapedLikeText(box: Box, frame: { width: number; height: number }): boolean {
+  return box.h <= frame.height / 2 && box.w * box.h <= (frame.width * frame.height) / 4;
 }
 
 /** Frames grouped by content: FNV-1a over every byte, confirmed byte for byte. */
@@ -108,6 +150,15 @@ function clipToFrame(b: FoundBox, g: Gray8): FoundBox {
   const x = Math.max(0, b.x);
   const y = Math.max(0, b.y);
   return { ...b, x, y, w: Math.min(g.width, b.x + b.w) - x, h: Math.min(g.height, b.y + b.h) - y };
+}
+
+function contains(outer: Box, inner: Box): boolean {
+  return (
+    inner.x >= outer.x &&
+    inner.y >= outer.y &&
+    inner.x + inner.w <= outer.x + outer.w &&
+    inner.y + inner.h <= outer.y + outer.h
+  );
 }
 
 function iou(a: Box, b: Box): number {

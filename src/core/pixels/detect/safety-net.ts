@@ -3,7 +3,7 @@
 import type { Box, FoundBox, Gray8 } from '../types';
 import type { OcrWord } from './types';
 import { REASONS } from './classify';
-import { findTextBlobs } from './text-blobs';
+import { findTextBlobs, type TextBlob } from './text-blobs';
 
 export interface SafetyNetOptions {
   /** Words below this OCR confidence (0..100) do not count as read. */
@@ -24,17 +24,39 @@ export function unreadTextBoxes(
   words: readonly OcrWord[],
   options: SafetyNetOptions = {},
 ): FoundBox[] {
+  return unreadBlobs(frame, regions, words, options).map((blob) => ({
+    ...blob.box,
+    source: 'prefilter',
+    reason: REASONS.unread,
+  }));
+}
+
+/** The text blobs of `regions` that OCR did not account for (see unreadTextBoxes). */
+export function unreadBlobs(
+  frame: Gray8,
+  regions: readonly Box[],
+  words: readonly OcrWord[],
+  options: SafetyNetOptions = {},
+): TextBlob[] {
   if (regions.length === 0) return [];
+  return blobsNotRead(findTextBlobs(frame, regions), words, options);
+}
+
+/** Of `blobs`, those with fewer than `readShare` of their stroke cells inside confident words. */
+export function blobsNotRead(
+  blobs: readonly TextBlob[],
+  words: readonly OcrWord[],
+  options: SafetyNetOptions = {},
+): TextBlob[] {
   const minConfidence = options.minConfidence ?? 60;
   const readShare = options.readShare ?? 0.85;
   const confident = words.filter((w) => w.confidence >= minConfidence).map((w) => grow(w.box, 2));
-  const out: FoundBox[] = [];
-  for (const blob of findTextBlobs(frame, regions)) {
+  const out: TextBlob[] = [];
+  for (const blob of blobs) {
     const near = confident.filter((b) => intersects(b, blob.box));
     let read = 0;
     for (const c of blob.cells) if (near.some((b) => inside(c, b))) read++;
-    if (read >= readShare * blob.cells.length) continue;
-    out.push({ ...blob.box, source: 'prefilter', reason: REASONS.unread });
+    if (read < readShare * blob.cells.length) out.push(blob);
   }
   return out;
 }
