@@ -242,11 +242,20 @@ try {
   );
   const over200 = during.filter((t) => t.duration > 200);
   const longest = during.reduce((m, t) => Math.max(m, t.duration), 0);
+  // The scan proper (click to the Inventory heading) apart from the Inventory's first render after it.
+  const summarize = (tasks: typeof during) =>
+    `longest ${Math.round(tasks.reduce((m, t) => Math.max(m, t.duration), 0))} ms, ` +
+    `${tasks.filter((t) => t.duration > 200).length} over 200 ms, ${tasks.length} over 50 ms`;
+  const scanning = during.filter((t) => t.start <= probe.end!);
+  const rendering = during.filter((t) => t.start > probe.end!);
   const at = (t: { start: number; duration: number }) =>
     `${Math.round(t.duration)} ms at +${((t.start - probe.start!) / 1000).toFixed(1)} s`;
   console.log(
-    `main-thread long tasks during the scan: ${over200.length} over 200 ms, longest ${Math.round(longest)} ms, ${during.length} over 50 ms (load average ${loadavg()[0].toFixed(1)} at the end)`,
+    `main-thread long tasks from the click to 1 s after the Inventory heading: ${summarize(during)} ` +
+      `(scan: ${summarize(scanning)}; Inventory's first render: ${summarize(rendering)}; ` +
+      `load average ${loadavg()[0].toFixed(1)} at the end)`,
   );
+  for (const t of over200) console.log(`  task over 200 ms: ${at(t)}`);
   for (const frame of probe.frames.filter(
     (f) => f.start + f.duration >= probe.start! && f.start <= windowEnd,
   )) {
@@ -279,12 +288,16 @@ try {
     floor_mb_per_s: Math.round(floorResult.mb_per_s),
     notes:
       `click on "Choose a folder" (picker seam: OPFS folder) to the Inventory heading, measured in the page (${round(wallSeconds, 2)} s seen from Node); ` +
-      `main-thread long tasks from the click to 1 s after: ${over200.length} over 200 ms${over200.length ? ` (${over200.slice(0, 5).map(at).join(', ')})` : ''}, longest ${Math.round(longest)} ms, ${during.length} over 50 ms; ` +
+      `main-thread long tasks from the click to 1 s after: ${over200.length} over 200 ms${over200.length ? ` (${over200.slice(0, 5).map(at).join(', ')})` : ''}, longest ${Math.round(longest)} ms, ${during.length} over 50 ms ` +
+      `(scan: ${summarize(scanning)}; Inventory's first render: ${summarize(rendering)}); ` +
       `${SCAN_SERIES} CT series of 64x64 slices in patient-N/ folders; the app's pool has ${WORKERS} scan workers; ${HEAP_NOTE}`,
     extra: {
       long_tasks_over_200ms: over200.length,
       longest_task_ms: Math.round(longest),
       long_tasks_over_50ms: during.length,
+      scan_longest_task_ms: Math.round(scanning.reduce((m, t) => Math.max(m, t.duration), 0)),
+      scan_long_tasks_over_200ms: scanning.filter((t) => t.duration > 200).length,
+      render_longest_task_ms: Math.round(rendering.reduce((m, t) => Math.max(m, t.duration), 0)),
     },
   });
 } finally {

@@ -72,7 +72,7 @@ describe('scan worker API', () => {
 
   test('progress is reported with files and bytes done, the last report being the whole batch', async () => {
     const files = await Promise.all(['MR_small.dcm', 'CT_small.dcm'].map((n) => input(n)));
-    const total = files.reduce((sum, f) => sum + f.bytes.byteLength, 0);
+    const total = files.reduce((sum, f) => sum + (f.bytes?.byteLength ?? 0), 0);
     const seen: Array<[number, number]> = [];
     await scanWorkerApi.indexFiles(files, {}, (done, bytes) => void seen.push([done, bytes]));
     expect(seen.at(-1)).toEqual([2, total]);
@@ -83,5 +83,25 @@ describe('scan worker API', () => {
       extraPaths: ['KVP'],
     });
     expect(result.ok && result.row.extra && 'KVP' in result.row.extra).toBe(true);
+  });
+
+  test('a Blob is read here up to headLength: the same row as from the bytes, with bytesRead counted', async () => {
+    const bytes = await readFile(sample('CT_small.dcm'));
+    const fromBytes = await input('CT_small.dcm', 64 * 1024);
+    const fromBlob: ScanFileInput = {
+      fileId: 'root/CT_small.dcm',
+      path: 'CT_small.dcm',
+      blob: new Blob([bytes]),
+      headLength: 64 * 1024,
+      size: bytes.byteLength,
+    };
+    const [a] = await scanWorkerApi.indexFiles([fromBytes]);
+    const [b] = await scanWorkerApi.indexFiles([fromBlob]);
+    expect(a.bytesRead).toBeUndefined();
+    expect(b.bytesRead).toBe(bytes.byteLength);
+    expect(b.ok && a.ok && b.row).toEqual(a.ok && a.row);
+
+    const short = await scanWorkerApi.indexFiles([{ ...fromBlob, headLength: 256 }]);
+    expect(short[0]).toMatchObject({ ok: false, code: 'need-more-bytes', bytesRead: 256 });
   });
 });

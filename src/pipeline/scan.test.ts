@@ -17,7 +17,7 @@ import {
 } from '../../workers/scan-api';
 import { bundleWorker } from '../platform/node/bundle-worker.test-support';
 import { scanSource } from '../platform/node/scan-source';
-import { startScan, type ScanSourceItem } from './scan';
+import { defaultWorkerIo, startScan, type ScanSourceItem } from './scan';
 import type { ScanProgress } from './scan-progress';
 
 const sample: SampleSet = generateSampleSet(1);
@@ -185,6 +185,7 @@ describe('scan of the generated sample set', () => {
   test('batches respect the file and byte limits', async () => {
     const sizes: number[] = [];
     const api: ScanWorkerApi = {
+      ...scanWorkerApi,
       indexFiles: (batch, options, onProgress) => {
         sizes.push(batch.length);
         return scanWorkerApi.indexFiles(batch, options, onProgress);
@@ -285,6 +286,114 @@ describe('scan of the generated sample set', () => {
     expect(await db.files.get(fileIdOf(rootId, 'locked/a.dcm'))).toMatchObject({
       state: 'rejected',
       reason: 'no permission',
+    });
+  });
+});
+
+/** Everything a scan leaves in the store, ordered, without the run's own ids. */
+async function storedInventory(target: CleanroomDb) {
+  const byKey = <T>(rows: T[], key: (row: T) => string) =>
+    rows.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  return {
+    files: byKey(await target.files.toArray(), (f) => f.id),
+    instances: byKey(await target.instances.toArray(), (i) => i.fileId),
+    series: byKey(await target.series.toArray(), (s) => s.seriesKey),
+    studies: byKey(await target.studies.toArray(), (s) => s.studyKey),
+    patients: byKey(await target.patients.toArray(), (p) => p.patientKey),
+  };
+}
+
+describe("the page's way: workers read the heads and rebuild the aggregates (workerIo)", () => {
+  test('in Node the caller reads and rebuilds by default (the CLI path); elsewhere the workers do', () => {
+    expect(defaultWorkerIo()).toBe(false);
+  });
+
+  test('workers reading the Blobs, storing the rows and rebuilding give the same inventory and byte count as the caller doing it', async () => {
+    const calls: string[] = [];
+    const api: ScanWorkerApi = {
+      ...scanWorkerApi,
+      indexFiles: () => Promise.reject(new Error('the page never sends heads')),
+      indexAndRecord: (batch, options) => {
+        calls.push('indexAndRecord');
+        expect(batch.every((input) => input.blob && !input.bytes)).toBe(true);
+        expect(options).toMatchObject({ dbName: db.name, rootId });
+        return scanWorkerApi.indexAndRecord(batch, options);
+      },
+      rebuildAggregates: (dbName, expectations) => {
+        calls.push(`rebuildAggregates ${dbName}`);
+        return scanWorkerApi.rebuildAggregates(dbName, expectations);
+      },
+    };
+    const inWorkers = await startScan({
+      db,
+      rootId,
+      source: sampleSource(),
+      pool: createInProcessPool(api),
+      workerIo: true,
+      headBytes: 512,
+    }).done;
+    expect(calls.filter((c) => c.startsWith('rebuildAggregates'))).toEqual([
+      `rebuildAggregates ${db.name}`,
+    ]);
+
+    const other = await openDb(`scan-test-caller-${++n}-${Date.now()}`);
+    try {
+      await addRoot(other, { id: rootId, name: 'Sample', kind: 'sample' });
+      const byCaller = await startScan({
+        db: other,
+        rootId,
+        source: sampleSource(),
+        pool: inProcessPool(),
+        workerIo: false,
+        headBytes: 512,
+      }).done;
+      expect(inWorkers).toMatchObject({
+        state: 'done',
+        files: byCaller.files,
+        indexed: byCaller.indexed,
+        rejected: byCaller.rejected,
+        bytesRead: byCaller.bytesRead,
+      });
+      expect(inWorkers.bytesRead).toBeGreaterThan(0);
+      expect(await storedInventory(db)).toEqual(await storedInventory(other));
+    } finally {
+      other.close();
+      await Dexie.delete(other.name);
+    }
+  });
+
+  test('with workerIo a rerun resumes: nothing unchanged is read again', async () => {
+    const options = { db, rootId, pool: inProcessPool(), workerIo: true } as const;
+    await startScan({ ...options, source: sampleSource() }).done;
+    const again = await startScan({ ...options, source: sampleSource() }).done;
+    // Only files rejected for a reason that may pass (a truncated file) are read again.
+    expect(again).toMatchObject({ state: 'done', indexed: 0 });
+    expect(again.skipped).toBeGreaterThanOrEqual(sample.expected.instances);
+    expect(again.skipped + again.rejected).toBe(again.files);
+    expect(await db.series.count()).toBe(sample.expected.series);
+  });
+
+  test('a file the worker cannot read is rejected as unreadable, the others indexed', async () => {
+    const broken = new Blob([new Uint8Array(10)]);
+    // A Blob whose read fails, as a file removed after the walk found it.
+    Object.defineProperty(broken, 'arrayBuffer', {
+      value: () => Promise.reject(new DOMException('gone', 'NotFoundError')),
+    });
+    async function* source(): AsyncGenerator<ScanSourceItem> {
+      yield { path: 'gone.dcm', file: broken, lastModified: 1 };
+      yield* sampleSource();
+    }
+    // Called directly (no structured clone), so the failing Blob reaches the reader as it is.
+    const direct: ScanWorkerApi = scanWorkerApi;
+    const pool = createInProcessPool(direct);
+    pool.call = (method, args) =>
+      (direct[method] as (...a: unknown[]) => Promise<never>)(...(args as unknown[]));
+    const summary = await startScan({ db, rootId, source: source(), pool, workerIo: true }).done;
+    expect(summary.indexed).toBe(sample.expected.instances);
+    expect(await db.files.get(fileIdOf(rootId, 'gone.dcm'))).toMatchObject({
+      state: 'rejected',
+      code: 'unreadable',
+      reason: 'the file could not be read (NotFoundError)',
     });
   });
 });

@@ -4,16 +4,28 @@
 // CLI (worker_threads pool, node:fs source). Only heads are read: 64 KiB first, more only when the
 // header is longer, the whole file at most. The store is the progress record: a file already
 // indexed (or found not DICOM) with the same size and modification time is not read again.
-import { seriesKeyOf, studyKeyOf, type InstanceRow } from '../core/inventory';
+//
+// In a page (`workerIo`) the workers also read the heads (a Blob crosses to a worker as a reference),
+// store the rows and rebuild the aggregates in the shared IndexedDB; the page only walks and counts.
+// Slicing and reading 32 files per batch on the page's thread was its longest work during a scan
+// (each slice waits on the browser process, and the 64 KiB buffers fed major GCs); the stores'
+// structured clones and reading 10,000 rows back for the aggregates came next. The CLI's
+// file-backed Blobs cannot cross to a worker_threads worker and its store lives on its own thread,
+// so there the caller reads and stores, as before.
 import type { QaExpectations } from '../core/inventory/qa';
-import { patientKey } from '../core/deid/pseudonyms';
 import type { CleanroomDb } from '../store/db';
-import { fileStatesOfRoot, markIndexed, markRejected, putFiles, removeFiles } from '../store/files';
+import { fileStatesOfRoot, putFiles, removeFiles } from '../store/files';
 import { yieldToEventLoop } from '../store/batch';
 import { createRun, updateRun } from '../store/runs';
-import { fileIdOf, type FileId, type FileRow, type InstanceRecord } from '../store/types';
-import { isCancellation, type Pool } from '../../workers/pool';
-import type { ScanFileInput, ScanFileResult, ScanWorkerApi } from '../../workers/scan-api';
+import { fileIdOf, type FileId } from '../store/types';
+import { isCancellation, WorkerFailedError, type Pool } from '../../workers/pool';
+import type {
+  RecordFileInput,
+  ScanFileInput,
+  ScanFileResult,
+  ScanWorkerApi,
+} from '../../workers/scan-api';
+import { fileRow, recordResults, type BatchOutcome } from '../../workers/scan-record';
 import { rebuildAggregates } from './scan-aggregates';
 import { ScanCounters, type ScanProgress } from './scan-progress';
 
@@ -53,6 +65,11 @@ export interface ScanOptions {
   batchBytes?: number;
   /** Drop stored files of this root that a complete walk no longer finds (default true). */
   removeMissing?: boolean;
+  /**
+   * Workers read the heads from the Blobs and rebuild the aggregates in the store themselves (the
+   * store must be an IndexedDB the workers can open by `db.name`). Default: true outside Node.
+   */
+  workerIo?: boolean;
 }
 
 export interface ScanSummary {
@@ -81,8 +98,6 @@ export const BATCH_FILES = 32;
 export const BATCH_BYTES = 8 * 1024 * 1024;
 /** Rejections that are facts about unchanged bytes: such a file is not read again by a rerun. */
 const FINAL_REJECTIONS = new Set(['not-dicom', 'dicomdir']);
-/** The head grows by this factor when the header is longer than what was read. */
-const HEAD_GROWTH = 4;
 const RUN_SAVE_INTERVAL_MS = 1000;
 /** Files skipped (unchanged since the last scan) between two turns given to the page. */
 const SKIP_YIELD_EVERY = 256;
@@ -96,31 +111,21 @@ interface Work {
   headLength: number;
 }
 
-function fileRow(
-  rootId: string,
-  work: Pick<Work, 'fileId' | 'path' | 'size' | 'lastModified'>,
-): FileRow {
-  return {
-    id: work.fileId,
-    rootId,
-    path: work.path,
-    size: work.size,
-    lastModified: work.lastModified,
-    state: 'pending',
-  };
+/**
+ * Outside Node the scan's workers share the caller's IndexedDB and can take its Blobs; in Node
+ * (worker_threads) neither holds: fs.openAsBlob Blobs are not cloneable and the store is in memory.
+ */
+export function defaultWorkerIo(): boolean {
+  const process = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  return process?.versions?.node === undefined;
 }
 
-function instanceRecord(rootId: string, fileId: FileId, row: InstanceRow): InstanceRecord {
-  const keyed = { ...row, path: fileId };
-  return {
-    ...row,
-    fileId,
-    rootId,
-    seriesKey: seriesKeyOf(keyed),
-    studyKey: studyKeyOf(keyed),
-    patientKey: patientKey(row.PatientID, row.IssuerOfPatientID),
-    flags: [],
-  };
+/** A batch the worker could not index (the caller's way): these readable files are retried. */
+class BatchFailed extends Error {
+  constructor(readonly works: Work[]) {
+    super('a scan worker failed on a batch');
+    this.name = 'BatchFailed';
+  }
 }
 
 export function startScan(options: ScanOptions): ScanHandle {
@@ -148,6 +153,7 @@ async function runScan(
   const headBytes = options.headBytes ?? HEAD_BYTES;
   const batchFiles = options.batchFiles ?? BATCH_FILES;
   const batchBytes = options.batchBytes ?? BATCH_BYTES;
+  const workerIo = options.workerIo ?? defaultWorkerIo();
   const counters = new ScanCounters(runId, options.onProgress);
   const startedAt = Date.now();
   await createRun(db, 'scan', { id: runId, rootId });
@@ -175,29 +181,16 @@ async function runScan(
     let failure: unknown;
     let lastRunSave = Date.now();
 
-    const record = async (
-      indexed: Array<{ work: Work; row: InstanceRow }>,
-      rejected: Array<{ work: Work; reason: string; code: string }>,
-    ) => {
-      if (indexed.length > 0) {
-        await markIndexed(
-          db,
-          indexed.map(({ work }) => fileRow(rootId, work)),
-          indexed.map(({ work, row }) => instanceRecord(rootId, work.fileId, row)),
-        );
-      }
-      if (rejected.length > 0) {
-        await markRejected(
-          db,
-          rejected.map(({ work, reason, code }) => ({ ...fileRow(rootId, work), reason, code })),
-        );
-      }
+    /** Counts what a batch became and gives the page a turn; the run row is saved once a second. */
+    const counted = async (outcomes: readonly BatchOutcome[]) => {
       // Dexie resolves the write inside the transaction's complete event: without a yield, progress,
       // the next batch and every live query woken by the write would run in that one event (a long
       // task on the page). One turn of the event loop per batch splits them.
       await yieldToEventLoop();
-      counters.indexed += indexed.length;
-      counters.rejected += rejected.length;
+      for (const { outcome } of outcomes) {
+        if (outcome === 'indexed') counters.indexed++;
+        else if (outcome === 'rejected') counters.rejected++;
+      }
       // The run row is for the UI after a reload: once a second is enough.
       if (Date.now() - lastRunSave >= RUN_SAVE_INTERVAL_MS) {
         lastRunSave = Date.now();
@@ -206,9 +199,14 @@ async function runScan(
       counters.emit('reading');
     };
 
+    const reject = async (rejected: Array<{ file: Work; reason: string; code: string }>) => {
+      if (rejected.length === 0) return;
+      await counted(await recordResults(db, rootId, [], [], rejected));
+    };
+
     const readHeads = async (works: Work[]) => {
       const inputs: ScanFileInput[] = [];
-      const unreadable: Array<{ work: Work; reason: string; code: string }> = [];
+      const unreadable: Array<{ file: Work; reason: string; code: string }> = [];
       const readable: Work[] = [];
       await Promise.all(
         works.map(async (work) => {
@@ -220,7 +218,7 @@ async function runScan(
           } catch (error) {
             const name = error instanceof Error ? error.name : 'error';
             unreadable.push({
-              work,
+              file: work,
               code: 'unreadable',
               reason: `the file could not be read (${name})`,
             });
@@ -230,57 +228,79 @@ async function runScan(
       return { inputs, unreadable, readable };
     };
 
-    /** Sends one batch; files whose header is longer than their head come back for another round. */
-    const indexBatch = async (works: Work[]): Promise<void> => {
-      if (signal.aborted) return;
+    /** The caller's way: mark pending, read the heads here, index in a worker, store here. */
+    const indexHere = async (works: Work[]): Promise<BatchOutcome[]> => {
       await putFiles(
         db,
         works.map((work) => fileRow(rootId, work)),
       );
       const { inputs, unreadable, readable } = await readHeads(works);
+      if (signal.aborted) return [];
       let results: ScanFileResult[];
-      if (signal.aborted) return;
       try {
         results = await pool.call(
           'indexFiles',
           [inputs, { extraPaths: options.extraPaths }],
-          inputs.map((i) => i.bytes),
+          inputs.map((i) => i.bytes!),
         );
       } catch (error) {
+        if (isCancellation(error) || signal.aborted) throw error;
+        await reject(unreadable);
+        throw new BatchFailed(readable);
+      }
+      return recordResults(db, rootId, readable, results, unreadable);
+    };
+
+    /** The page's way: the worker marks, reads, indexes and stores; only outcomes come back. */
+    const indexInWorker = async (works: Work[]): Promise<BatchOutcome[]> => {
+      const inputs = works.map((work): RecordFileInput => ({
+        fileId: work.fileId,
+        path: work.path,
+        blob: work.blob,
+        headLength: work.headLength,
+        size: work.size,
+        lastModified: work.lastModified,
+      }));
+      const { outcomes, bytesRead } = await pool.call('indexAndRecord', [
+        inputs,
+        { extraPaths: options.extraPaths, dbName: db.name, rootId },
+      ]);
+      counters.bytesRead += bytesRead;
+      return outcomes;
+    };
+
+    /** Sends one batch; files whose header is longer than their head come back for another round. */
+    const indexBatch = async (works: Work[]): Promise<void> => {
+      if (signal.aborted) return;
+      let outcomes: BatchOutcome[];
+      try {
+        outcomes = await (workerIo ? indexInWorker(works) : indexHere(works));
+      } catch (error) {
         if (isCancellation(error) || signal.aborted) return;
+        // In a worker that also writes, any other error is the store's: the scan stops on it.
+        if (!(error instanceof BatchFailed || error instanceof WorkerFailedError)) throw error;
+        const failed = error instanceof BatchFailed ? error.works : works;
         // A worker died on this batch: retry its files one by one so only the culprit is rejected.
-        if (readable.length > 1) {
-          await record([], unreadable);
-          for (const work of readable) await indexBatch([work]);
+        if (failed.length > 1) {
+          for (const work of failed) await indexBatch([work]);
           return;
         }
-        const failed = readable.map((work) => ({
-          work,
-          code: 'worker-failed',
-          reason: 'the worker reading this file stopped (out of memory or a crash)',
-        }));
-        await record([], [...unreadable, ...failed]);
+        await reject(
+          failed.map((work) => ({
+            file: work,
+            code: 'worker-failed',
+            reason: 'the worker reading this file stopped (out of memory or a crash)',
+          })),
+        );
         return;
       }
-      const byId = new Map(readable.map((work) => [work.fileId, work]));
-      const indexed: Array<{ work: Work; row: InstanceRow }> = [];
-      const rejected = [...unreadable];
-      const again: Work[] = [];
-      for (const result of results) {
-        const work = byId.get(result.fileId as FileId)!;
-        if (result.ok) indexed.push({ work, row: result.row });
-        else if (result.code === 'need-more-bytes' && work.headLength < work.size) {
-          const wanted = Math.max(work.headLength * HEAD_GROWTH, result.minBytes ?? 0);
-          again.push({ ...work, headLength: Math.min(work.size, wanted) });
-        } else
-          rejected.push({
-            work,
-            reason: result.reason,
-            code: result.code === 'need-more-bytes' ? 'truncated' : result.code,
-          });
+      // Counted even after a cancel: what the worker stored is in the store.
+      await counted(outcomes);
+      const byId = new Map(works.map((work) => [work.fileId, work]));
+      for (const result of outcomes) {
+        if (result.outcome === 'again')
+          await enqueue({ ...byId.get(result.fileId)!, headLength: result.headLength });
       }
-      await record(indexed, rejected);
-      for (const work of again) await enqueue(work);
     };
 
     const dispatch = async (): Promise<void> => {
@@ -304,7 +324,7 @@ async function runScan(
       if (batch.length >= batchFiles || batchHeadBytes >= batchBytes) await dispatch();
     };
 
-    const walkRejections: Array<{ work: Work; reason: string; code: string }> = [];
+    const walkRejections: Array<{ file: Work; reason: string; code: string }> = [];
     for await (const item of options.source) {
       if (signal.aborted || failure) break;
       const fileId = fileIdOf(rootId, item.path);
@@ -319,8 +339,8 @@ async function runScan(
           lastModified: 0,
           headLength: 0,
         };
-        walkRejections.push({ work, reason: item.reason, code: item.code ?? 'unreadable' });
-        if (walkRejections.length >= batchFiles) await record([], walkRejections.splice(0));
+        walkRejections.push({ file: work, reason: item.reason, code: item.code ?? 'unreadable' });
+        if (walkRejections.length >= batchFiles) await reject(walkRejections.splice(0));
         continue;
       }
       const size = item.file.size;
@@ -348,7 +368,7 @@ async function runScan(
         headLength: Math.min(size, headBytes),
       });
     }
-    if (walkRejections.length > 0 && !signal.aborted) await record([], walkRejections);
+    if (walkRejections.length > 0 && !signal.aborted) await reject(walkRejections);
     counters.walkComplete = !signal.aborted && !failure;
     // Drain: finished batches may queue files again with a longer head.
     while (!signal.aborted && !failure && (batch.length > 0 || inFlight.size > 0)) {
@@ -365,18 +385,27 @@ async function runScan(
       if (missing.length > 0) await removeFiles(db, missing);
       removed = missing.length;
     }
-    if (signal.aborted) {
-      await saveRun('cancelled');
-      counters.emit('cancelled', true);
-    } else {
+    let state: ScanSummary['state'] = signal.aborted ? 'cancelled' : 'done';
+    if (state === 'done') {
       counters.emit('aggregating', true);
-      await rebuildAggregates(db, options.expectations);
-      await saveRun('done');
-      counters.emit('done', true);
+      if (workerIo) {
+        try {
+          await pool.call('rebuildAggregates', [db.name, options.expectations ?? {}]);
+        } catch (error) {
+          // A cancel now terminates the worker mid-rebuild: flags are derived data and the
+          // aggregate tables are replaced in one transaction, so the next scan rebuilds them.
+          if (!isCancellation(error) || !signal.aborted) throw error;
+          state = 'cancelled';
+        }
+      } else {
+        await rebuildAggregates(db, options.expectations);
+      }
     }
+    await saveRun(state);
+    counters.emit(state, true);
     return {
       runId,
-      state: signal.aborted ? 'cancelled' : 'done',
+      state,
       files: counters.filesTotal,
       indexed: counters.indexed,
       rejected: counters.rejected,
