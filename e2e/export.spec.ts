@@ -287,53 +287,63 @@ test('the browser and the CLI write byte-identical packages for the same files, 
   }
 });
 
+/** A slow disk takes time per byte, not per write (the writer gathers small chunks into big writes). */
+const SLOW_UNIT = 64 * 1024;
+
 /**
  * Replaces the output picker with the OPFS folder 'picked-output' behind a wrapper whose writes
- * fail with QuotaExceededError after `failAfter` bytes (a full disk), or wait `delayMs` each.
+ * fail with QuotaExceededError after `failAfter` bytes (a full disk), or wait `delayMs` for every
+ * 64 KiB begun (a slow disk).
  */
 async function installSlowOrFullOutput(
   page: Page,
   options: { failAfter?: number; delayMs?: number },
 ): Promise<void> {
-  await page.evaluate(({ failAfter, delayMs }) => {
-    let written = 0;
-    const wrapFile = (file: FileSystemFileHandle) => ({
-      kind: 'file',
-      name: file.name,
-      getFile: () => file.getFile(),
-      move: (name: string) => (file as unknown as { move(n: string): Promise<void> }).move(name),
-      createWritable: async () => {
-        const writable = await file.createWritable();
+  await page.evaluate(
+    ({ failAfter, delayMs, slowUnit }) => {
+      let written = 0;
+      const wrapFile = (file: FileSystemFileHandle) => ({
+        kind: 'file',
+        name: file.name,
+        getFile: () => file.getFile(),
+        move: (name: string) => (file as unknown as { move(n: string): Promise<void> }).move(name),
+        createWritable: async () => {
+          const writable = await file.createWritable();
+          return {
+            write: async (chunk: Uint8Array) => {
+              written += chunk.byteLength;
+              if (failAfter !== undefined && written > failAfter)
+                throw new DOMException('the disk is full', 'QuotaExceededError');
+              if (delayMs)
+                await new Promise((r) =>
+                  setTimeout(r, delayMs * Math.max(1, Math.ceil(chunk.byteLength / slowUnit))),
+                );
+              return writable.write(chunk as Uint8Array<ArrayBuffer>);
+            },
+            close: () => writable.close(),
+            abort: () => writable.abort(),
+          };
+        },
+      });
+      (window as unknown as Record<string, unknown>).showDirectoryPicker = async () => {
+        const real = await (
+          await navigator.storage.getDirectory()
+        ).getDirectoryHandle('picked-output', { create: true });
         return {
-          write: async (chunk: Uint8Array) => {
-            written += chunk.byteLength;
-            if (failAfter !== undefined && written > failAfter)
-              throw new DOMException('the disk is full', 'QuotaExceededError');
-            if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
-            return writable.write(chunk as Uint8Array<ArrayBuffer>);
-          },
-          close: () => writable.close(),
-          abort: () => writable.abort(),
+          kind: 'directory',
+          name: real.name,
+          getFileHandle: async (name: string, o?: FileSystemGetFileOptions) =>
+            wrapFile(await real.getFileHandle(name, o)),
+          removeEntry: (name: string) => real.removeEntry(name),
+          keys: () => real.keys(),
+          entries: () => real.entries(),
+          isSameEntry: (other: FileSystemHandle) => real.isSameEntry(other),
+          resolve: (other: FileSystemHandle) => real.resolve(other),
         };
-      },
-    });
-    (window as unknown as Record<string, unknown>).showDirectoryPicker = async () => {
-      const real = await (
-        await navigator.storage.getDirectory()
-      ).getDirectoryHandle('picked-output', { create: true });
-      return {
-        kind: 'directory',
-        name: real.name,
-        getFileHandle: async (name: string, o?: FileSystemGetFileOptions) =>
-          wrapFile(await real.getFileHandle(name, o)),
-        removeEntry: (name: string) => real.removeEntry(name),
-        keys: () => real.keys(),
-        entries: () => real.entries(),
-        isSameEntry: (other: FileSystemHandle) => real.isSameEntry(other),
-        resolve: (other: FileSystemHandle) => real.resolve(other),
       };
-    };
-  }, options);
+    },
+    { ...options, slowUnit: SLOW_UNIT },
+  );
 }
 
 /** The sample scanned, with the Pixels step off (export mechanics only) and the review done. */
@@ -402,23 +412,29 @@ test('files chosen with the fallback folder input export in this visit, and afte
 });
 
 /**
- * Slows every write of the page's file streams (real handles stay real, so the export keeps the
- * output folder's handle for Resume, and the input folders can be compared with it).
+ * Slows every write of the page's file streams by `delayMs` for every 64 KiB begun (real handles
+ * stay real, so the export keeps the output folder's handle for Resume, and the input folders can
+ * be compared with it).
  */
 async function slowDownWrites(page: Page, delayMs: number): Promise<void> {
-  await page.evaluate((delayMs) => {
-    const proto = FileSystemFileHandle.prototype;
-    const open = proto.createWritable;
-    proto.createWritable = async function (this: FileSystemFileHandle, ...args) {
-      const writable = await open.apply(this, args);
-      const write = writable.write.bind(writable);
-      writable.write = async (chunk) => {
-        await new Promise((r) => setTimeout(r, delayMs));
-        return write(chunk);
+  await page.evaluate(
+    ({ delayMs, slowUnit }) => {
+      const proto = FileSystemFileHandle.prototype;
+      const open = proto.createWritable;
+      proto.createWritable = async function (this: FileSystemFileHandle, ...args) {
+        const writable = await open.apply(this, args);
+        const write = writable.write.bind(writable);
+        writable.write = async (chunk) => {
+          const size = ArrayBuffer.isView(chunk) ? chunk.byteLength : 0;
+          const units = Math.max(1, Math.ceil(size / slowUnit));
+          await new Promise((r) => setTimeout(r, delayMs * units));
+          return write(chunk);
+        };
+        return writable;
       };
-      return writable;
-    };
-  }, delayMs);
+    },
+    { delayMs, slowUnit: SLOW_UNIT },
+  );
 }
 
 /** The finished volumes in the picked output folder, name → bytes. */

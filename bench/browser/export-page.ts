@@ -77,7 +77,7 @@ const bench = {
    * The floor: read every input File and stream its bytes into one file through the same
    * writeFileAtomically (createWritable) the export writes its zip with; 4 reads ahead.
    */
-  async floor(): Promise<Timed> {
+  async floor(writeBytes?: number): Promise<Timed> {
     const out = await folder('out-floor');
     const t0 = performance.now();
     let bytes = 0;
@@ -97,13 +97,14 @@ const bench = {
         yield new Uint8Array(data);
       }
     }
-    await writeFileAtomically(out, 'floor.bin', chunks());
+    await writeFileAtomically(out, 'floor.bin', chunks(), { writeBytes });
     return { files: handles.length, bytes, seconds: (performance.now() - t0) / 1000 };
   },
 
   /** The export, as the Export screen runs it, into OPFS folder `out-export`. */
   async exportPackage(
     workers: number,
+    writeBytes?: number,
   ): Promise<Timed & { bytesOut: number; failed: number; volumes: number; entries: number }> {
     const recipe = defaultRecipe();
     recipe.package.name = 'bench-package';
@@ -151,7 +152,8 @@ const bench = {
       recipe,
       recipeSha256: await recipeHash(recipe),
       appVersion: 'bench',
-      writeVolume: (name, chunks) => writeFileAtomically(out, name, chunks),
+      writeVolume: (name, chunks, signal) =>
+        writeFileAtomically(out, name, chunks, { signal, writeBytes }),
       onFileDigest: (path, digest) => extras.onFileDigest(path, digest),
       extraFiles: (facts) => extras.extraFiles(facts),
     });

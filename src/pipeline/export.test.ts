@@ -1,5 +1,5 @@
 // Tests of runExport on the generated sample: resume after an interruption is byte-identical to an
-// uninterrupted run and rewrites only unfinished volumes; extra files, the redaction log and the
+// uninterrupted run and rewrites only unfinished volumes; a cancel reaches the writer; extra files, the redaction log and the
 // DICOMDIR land in the package and in the manifest.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -166,6 +166,32 @@ describe('export resume', () => {
     for (const [name, bytes] of resumed.written)
       expect(Buffer.from(bytes).equals(Buffer.from(whole.written.get(name)!)), name).toBe(true);
     expect(resumed.written.size + inDocs.volumes.length).toBe(whole.written.size);
+  });
+});
+
+describe('export cancel', () => {
+  it('the export signal reaches the volume writer, and a write stopped by it rejects the export with the cancellation error', async () => {
+    const controller = new AbortController();
+    const seen: (AbortSignal | undefined)[] = [];
+    let chunks = 0;
+    const run = exportWith(recipeWith({}), {
+      signal: controller.signal,
+      writeVolume: async (_name, volume, signal) => {
+        seen.push(signal);
+        for await (const c of volume) {
+          void c;
+          if (++chunks === 3) controller.abort();
+          // What a writer does (writeFileAtomically): stop with the signal's own reason.
+          signal?.throwIfAborted();
+        }
+      },
+    });
+    await expect(run).rejects.toMatchObject({
+      name: 'AbortError',
+      message: 'The export was cancelled.',
+    });
+    expect(seen).toEqual([controller.signal]);
+    expect(chunks).toBe(3);
   });
 });
 

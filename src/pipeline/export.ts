@@ -107,8 +107,11 @@ export interface ExportOptions {
   recipe: Recipe;
   recipeSha256: string;
   appVersion: string;
-  /** Writes one zip volume from its chunks; returns when the bytes are on disk. */
-  writeVolume(name: string, chunks: AsyncIterable<Uint8Array>): Promise<void>;
+  /**
+   * Writes one zip volume from its chunks; returns when the bytes are on disk. `signal` is the
+   * export's: when it aborts, stop writing, leave no half-written volume and reject.
+   */
+  writeVolume(name: string, chunks: AsyncIterable<Uint8Array>, signal?: AbortSignal): Promise<void>;
   onProgress?(p: ExportProgress): void;
   reviewGate?: ReviewGateSummary;
   signal?: AbortSignal;
@@ -221,6 +224,11 @@ function directoryFacts(
     InstanceNumber: facts.InstanceNumber,
     keys: collectDirectoryKeys(result.values as ValueOccurrence[]),
   };
+}
+
+/** What a cancelled export rejects with, whichever step (workers, zip, writer) saw the cancel. */
+export function exportCancelledError(): DOMException {
+  return new DOMException('The export was cancelled.', 'AbortError');
 }
 
 const byOld = (a: { id_old: string }, b: { id_old: string }): number =>
@@ -369,7 +377,7 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
       options.onProgress?.(progress);
       yield { name: path, data: output.bytes, crc32 };
     }
-    if (options.signal?.aborted) throw new DOMException('The export was cancelled.', 'AbortError');
+    if (options.signal?.aborted) throw exportCancelledError();
     const docs = await packageDocuments();
     for (const [i, doc] of docs.entries()) {
       if (i < (resume?.documentsDone ?? 0)) continue;
@@ -454,6 +462,16 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
     };
   }
 
+  /** The caller's writer with the export's signal; a write stopped by a cancel is a cancel. */
+  const writeVolume = async (name: string, chunks: AsyncIterable<Uint8Array>): Promise<void> => {
+    try {
+      await options.writeVolume(name, chunks, options.signal);
+    } catch (error) {
+      if (options.signal?.aborted) throw exportCancelledError();
+      throw error;
+    }
+  };
+
   const volumes: ExportVolume[] = [...doneVolumes];
   if (maxBytes > 0) {
     for await (const volume of zipVolumes(entries(), {
@@ -464,7 +482,7 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
     })) {
       progress.volume = volume.name;
       const tally = { bytes: 0 };
-      await options.writeVolume(volume.name, counted(volume.chunks, tally));
+      await writeVolume(volume.name, counted(volume.chunks, tally));
       volumes.push({ name: volume.name, entryCount: volume.entryNames.length, bytes: tally.bytes });
       const checkpoint = checkpoints.get(volume.index);
       if (checkpoint && options.onCheckpoint) {
@@ -483,7 +501,7 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
         yield e;
       }
     }
-    await options.writeVolume(name, counted(zipEntries(countedEntries(), { compression }), tally));
+    await writeVolume(name, counted(zipEntries(countedEntries(), { compression }), tally));
     volumes.push({ name, entryCount: tally.entries, bytes: tally.bytes });
   }
   if (!manifest) throw new Error('the package ended before its manifest was written');

@@ -214,7 +214,8 @@ class ExportRunner {
         recipeSha256,
         appVersion: __APP_VERSION__,
         signal: controller.signal,
-        writeVolume: (name, chunks) => writeFileAtomically(output, name, chunks),
+        writeVolume: (name, chunks, signal) =>
+          writeFileAtomically(output, name, chunks, { signal }),
         onCheckpoint: (checkpoint) =>
           saveExportCheckpoint(db, jobId, { ...checkpoint, extras: extrasAt(checkpoint) }),
         onFileDigest: (path, digest) => {
