@@ -1,7 +1,13 @@
 // The scan worker API called directly in Node: rows for DICOM heads, named rejections for the rest.
 import { describe, expect, test } from 'vitest';
 import { readFile } from 'node:fs/promises';
-import { DICOMDIR_REASON, NOT_DICOM_REASON, scanWorkerApi, type ScanFileInput } from './scan-api';
+import {
+  DICOMDIR_REASON,
+  EMPTY_FILE_REASON,
+  NOT_DICOM_REASON,
+  scanWorkerApi,
+  type ScanFileInput,
+} from './scan-api';
 
 const sample = (name: string) => new URL(`../test-data/dicom-samples/${name}`, import.meta.url);
 
@@ -39,6 +45,21 @@ describe('scan worker API', () => {
       code: 'not-dicom',
       reason: NOT_DICOM_REASON,
     });
+  });
+
+  test('an empty file says it is empty; a file that ends right after its DICM marker is truncated', async () => {
+    const empty = { fileId: 'root/empty', path: 'empty', bytes: new ArrayBuffer(0), size: 0 };
+    const [e] = await scanWorkerApi.indexFiles([empty]);
+    expect(e).toEqual({
+      fileId: 'root/empty',
+      ok: false,
+      code: 'not-dicom',
+      reason: EMPTY_FILE_REASON,
+    });
+    const head = await input('CT_small.dcm', 132);
+    const [marker] = await scanWorkerApi.indexFiles([{ ...head, size: 132 }]);
+    expect(marker).toMatchObject({ ok: false, code: 'truncated' });
+    expect(marker.ok ? '' : marker.reason).toMatch(/ends 0 bytes after its DICM marker/);
   });
 
   test('a DICOMDIR is recognised as a directory, not an image', async () => {

@@ -65,6 +65,7 @@ export interface RecordFileInput extends ScanFileInput {
 }
 
 export const NOT_DICOM_REASON = 'not a DICOM file: no DICM marker and no recognisable data set';
+export const EMPTY_FILE_REASON = 'not a DICOM file: the file is empty (0 bytes)';
 export const DICOMDIR_REASON = 'DICOMDIR: the index of a DICOM medium, not an image';
 
 const MEDIA_STORAGE_SOP_CLASS_UID = 0x00020002;
@@ -119,7 +120,12 @@ async function indexHead(
   } catch (error) {
     if (error instanceof DicomReadError) {
       if (error.code === 'not-dicom')
-        return { fileId, ok: false, code: 'not-dicom', reason: NOT_DICOM_REASON };
+        return {
+          fileId,
+          ok: false,
+          code: 'not-dicom',
+          reason: input.size === 0 ? EMPTY_FILE_REASON : NOT_DICOM_REASON,
+        };
       const result: ScanFileResult = { fileId, ok: false, code: error.code, reason: error.message };
       if (error.code === 'need-more-bytes' && error.minBytes !== undefined)
         result.minBytes = error.minBytes;

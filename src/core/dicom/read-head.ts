@@ -87,6 +87,12 @@ export function readHead(bytes: Uint8Array, prefix: boolean, maxDepth: number): 
     );
   }
 
+  if (pos > 0 && !prefix && bytes.length - pos < 8)
+    throw new DicomReadError(
+      'truncated',
+      `The file ends ${bytes.length - pos} bytes after its DICM marker, before any data element.`,
+      pos,
+    );
   let meta: Dataset = new Map();
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.length - pos >= 8 && view.getUint16(pos, true) === 0x0002) {
