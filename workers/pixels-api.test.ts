@@ -7,6 +7,7 @@ import { loadCodecs } from '../src/platform/node/codecs';
 import { createNodeOcr } from '../src/platform/node/ocr';
 import { defaultSafeTokens } from '../src/core/pixels/detect';
 import type { OcrEngine } from '../src/core/pixels/detect/types';
+import { readFileSync } from 'node:fs';
 import {
   collapseBoxes,
   createPixelsWorkerApi,
@@ -101,6 +102,19 @@ describe('pixels worker API', () => {
       source: bufferOf(new TextEncoder().encode('not a dicom file at all')),
     });
     expect(result).toMatchObject({ ok: false, code: 'not-dicom' });
+  });
+
+  test('PixelData too short for one legible character is cleared without OCR, even with no image module', async () => {
+    const sample = readFileSync(
+      new URL('../test-data/dicom-samples/meta_missing_tsyntax.dcm', import.meta.url),
+    );
+    const before = ocrCalls;
+    const result = await api.scanImage({
+      ...job('/US_'),
+      source: bufferOf(new Uint8Array(sample)),
+    });
+    expect(result).toMatchObject({ ok: true, read: 'cleared', boxes: [], framesRead: 0 });
+    expect(ocrCalls).toBe(before);
   });
 
   test('a frame renders to RGBA, shrunk for a thumbnail, with the size of the file for the boxes', async () => {

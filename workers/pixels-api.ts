@@ -6,7 +6,7 @@ import { transfer } from 'comlink';
 import { lazyCodecs, lazyOcrEngine } from './lazy-platform';
 import { bytesOfSource, type FileSource } from './file-source';
 import { readDicomFile } from '../src/core/dicom/read';
-import { DicomReadError, type Dataset } from '../src/core/dicom/types';
+import { DicomReadError, PIXEL_DATA, type Dataset } from '../src/core/dicom/types';
 import type {
   Box,
   CodecSet,
@@ -50,6 +50,12 @@ export interface PixelScanJob {
 export interface ScanBox extends FoundBox {
   templateId?: string;
 }
+
+/**
+ * Native PixelData shorter than this holds fewer than 8×8 pixels, less than one legible character
+ * needs: it cannot carry burned-in text (seen as 2-byte placeholders in files with no image module).
+ */
+export const LEGIBLE_PIXEL_BYTES = 64;
 
 /** Why a box of the post-redaction check is there: never the text that was read. */
 export const TEXT_LEFT_REASON = 'text still readable after redaction';
@@ -248,6 +254,21 @@ export function createPixelsWorkerApi(platform: PixelPlatform) {
           code: 'no-pixel-data',
           reason: 'The file has no PixelData (7FE0,0010).',
           signature,
+        };
+      const stored = file.dataset.get(PIXEL_DATA)?.bytes;
+      if (stored && stored.length < LEGIBLE_PIXEL_BYTES)
+        // Too few pixels for any legible character, whatever the pixel module says (or lacks).
+        return {
+          fileId,
+          ok: true,
+          signature,
+          frames: 1,
+          framesRead: 0,
+          read: 'cleared',
+          boxes: [],
+          rows: 0,
+          columns: 0,
+          postCheck: { state: 'not-run', why: 'no box to black out' },
         };
       const desc = describePixels(file.dataset, file.syntax.transferSyntaxUID);
       const set = await loadCodecs();

@@ -93,7 +93,11 @@ function readPalette(
   return { first: firstMapped, red: tables[0], green: tables[1], blue: tables[2] };
 }
 
-/** The number of frames: NumberOfFrames, or, when it is not a number, what native data holds exactly. */
+/**
+ * The number of frames: NumberOfFrames, or, when it is not a number, what the data holds: native
+ * data exactly, encapsulated data by its Basic Offset Table (one entry per frame) or, without one,
+ * one fragment per frame (as RLE requires and most writers do).
+ */
 function numberOfFrames(ds: Dataset, le: boolean, native: boolean, frameBits: number): number {
   const el = ds.get(T.NumberOfFrames);
   if (!el) return 1;
@@ -103,6 +107,12 @@ function numberOfFrames(ds: Dataset, le: boolean, native: boolean, frameBits: nu
   if (native && pixels && frameBits > 0) {
     const n = Math.floor((pixels.length * 8) / frameBits);
     if (n >= 1 && Math.ceil((n * frameBits) / 8) + 1 >= pixels.length) return n;
+  }
+  const fragments = ds.get(PIXEL_DATA)?.fragments;
+  if (!native && fragments && fragments.length > 1) {
+    const [offsetTable, ...rest] = fragments;
+    const n = offsetTable.length >= 4 ? offsetTable.length / 4 : rest.length;
+    if (Number.isInteger(n) && n >= 1) return n;
   }
   return bad('NumberOfFrames (0028,0008) is not a positive whole number.');
 }

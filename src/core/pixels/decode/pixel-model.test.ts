@@ -93,6 +93,21 @@ describe('describePixels', () => {
     ds.set(0x00280008, textElement(0x00280008, 'IS', '1A'));
     expect(describePixels(ds, ELE).numberOfFrames).toBe(3);
   });
+
+  it('NumberOfFrames that is not a number is taken from the offset table of encapsulated data, or one fragment per frame', () => {
+    const frame = new Uint8Array(8);
+    const fragments = (bot: number[]) => ({
+      tag: PIXEL_DATA,
+      vr: 'OB' as const,
+      fragments: [Uint8Array.from(bot), frame, frame],
+    });
+    const noTable = image({ rows: 1, cols: 2, bits: 8 }, fragments([]));
+    noTable.set(0x00280008, textElement(0x00280008, 'IS', '1A'));
+    expect(describePixels(noTable, RLE).numberOfFrames).toBe(2);
+    const table = image({ rows: 1, cols: 2, bits: 8 }, fragments([0, 0, 0, 0]));
+    table.set(0x00280008, textElement(0x00280008, 'IS', '1A'));
+    expect(describePixels(table, RLE).numberOfFrames).toBe(1);
+  });
 });
 
 describe('native frames', () => {
