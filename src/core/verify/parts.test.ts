@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { DumpRow } from '../review/dump';
 import { isPseudonymousUid } from './identity-checks';
 import { CheckRecorder } from './recorder';
-import { drawVisualSample, planOcr, seededRandom, type ImageRecord } from './sample';
+import { drawVisualSample, imageRecord, planOcr, seededRandom, type ImageRecord } from './sample';
+import type { InstanceRow } from '../inventory';
 import { pseudonymRegExp } from './study-checks';
 import { severityOf } from './values-check';
 
@@ -149,5 +150,23 @@ describe('sampling', () => {
     const queue = planOcr(records, 2, 100);
     expect(queue).toHaveLength(records.length);
     expect(queue.slice(0, 2).map((q) => q.reasons)).toEqual([['SC'], ['US']]);
+  });
+
+  it('a DERIVED image is read like the export reads it: PHI shapes only; SECONDARY is read for all text', () => {
+    const base = { hasPixelData: true, SOPClassUID: '1.2.840.10008.5.1.4.1.1.2', Modality: 'CT' };
+    const derived = imageRecord(
+      { ...base, ImageType: ['DERIVED', 'PRIMARY', 'AXIAL'] } as InstanceRow,
+      'P/01/0001_CT/9.dcm',
+    )!;
+    const secondary = imageRecord(
+      { ...base, ImageType: ['DERIVED', 'SECONDARY'] } as InstanceRow,
+      'P/01/0001_CT/8.dcm',
+    )!;
+    expect(derived.ocrReasons.length).toBeGreaterThan(0);
+    const queue = planOcr([derived, secondary], 1, 0);
+    expect(queue.map((q) => [q.path, q.kind])).toEqual([
+      ['P/01/0001_CT/8.dcm', 'high-risk'],
+      ['P/01/0001_CT/9.dcm', 'sample'],
+    ]);
   });
 });

@@ -27,6 +27,12 @@ export interface ImageRecord {
   stratum: Stratum;
   /** Why OCR must read it; empty when it is not high risk. */
   ocrReasons: string[];
+  /**
+   * Every word but safe tokens is a finding (the export's high-risk classes); false for an image
+   * read only because it is DERIVED, which the export treats as ordinary: its findings are the
+   * date, ID and name shapes, so OCR noise on a reconstructed slice is not a failure.
+   */
+  allText?: boolean;
   modality?: string;
 }
 
@@ -42,6 +48,7 @@ export function stratumOf(row: InstanceRow): Stratum {
 export function imageRecord(row: InstanceRow, path: string): ImageRecord | undefined {
   if (!row.hasPixelData) return undefined;
   const reasons = highRiskReasons(row);
+  const allText = reasons.length > 0;
   if (isDerivedOrSecondary(row) && !reasons.some((r) => r.includes('SECONDARY'))) {
     reasons.push('ImageType says DERIVED or SECONDARY: made from other images, often with text.');
   }
@@ -50,6 +57,7 @@ export function imageRecord(row: InstanceRow, path: string): ImageRecord | undef
     series: row.SeriesInstanceUID ?? path,
     stratum: stratumOf(row),
     ocrReasons: reasons,
+    allText,
     ...(row.Modality ? { modality: row.Modality } : {}),
   };
 }
@@ -153,7 +161,7 @@ export function planOcr(
       path: r.path,
       reasons: r.ocrReasons,
       state: 'not run yet',
-      kind: 'high-risk',
+      kind: r.allText === false ? 'sample' : 'high-risk',
       ...extra(r),
     }));
   // A different stream from the visual sample's, so the two samples are not the same images.
