@@ -6,7 +6,7 @@ import { transfer } from 'comlink';
 import { lazyCodecs, lazyOcrEngine } from './lazy-platform';
 import { bytesOfSource, type FileSource } from './file-source';
 import { readDicomFile } from '../src/core/dicom/read';
-import { DicomReadError, PIXEL_DATA, type Dataset } from '../src/core/dicom/types';
+import { DicomReadError, type Dataset } from '../src/core/dicom/types';
 import type {
   Box,
   CodecSet,
@@ -16,7 +16,13 @@ import type {
   PixelDescription,
 } from '../src/core/pixels/types';
 import type { OcrEngine, PhiContext } from '../src/core/pixels/detect/types';
-import { describePixels, decodeFrame, toGray8, toRgba8 } from '../src/core/pixels/decode';
+import {
+  describePixels,
+  decodeFrame,
+  toGray8,
+  toRgba8,
+  tooSmallForText,
+} from '../src/core/pixels/decode';
 import { findBurnedInText } from '../src/core/pixels/detect';
 import { planBoxes, redactPixels } from '../src/core/pixels/redact';
 import {
@@ -50,12 +56,6 @@ export interface PixelScanJob {
 export interface ScanBox extends FoundBox {
   templateId?: string;
 }
-
-/**
- * Native PixelData shorter than this holds fewer than 8×8 pixels, less than one legible character
- * needs: it cannot carry burned-in text (seen as 2-byte placeholders in files with no image module).
- */
-export const LEGIBLE_PIXEL_BYTES = 64;
 
 /** Why a box of the post-redaction check is there: never the text that was read. */
 export const TEXT_LEFT_REASON = 'text still readable after redaction';
@@ -255,8 +255,7 @@ export function createPixelsWorkerApi(platform: PixelPlatform) {
           reason: 'The file has no PixelData (7FE0,0010).',
           signature,
         };
-      const stored = file.dataset.get(PIXEL_DATA)?.bytes;
-      if (stored && stored.length < LEGIBLE_PIXEL_BYTES)
+      if (tooSmallForText(file.dataset))
         // Too few pixels for any legible character, whatever the pixel module says (or lacks).
         return {
           fileId,

@@ -1,6 +1,7 @@
 // The pixels-ocr check with real tesseract (one Node engine): a clean package from the export
 // pipeline passes it; an altered copy whose one slice gets a burned-in date fails only it; a copy
 // with the four alterations of issue 8 at once fails exactly four checks, whatever the OCR concurrency.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDicomFile } from '../dicom/read';
 import { readZipEntries } from '../package/read-zip';
@@ -226,6 +227,20 @@ describe('the pixels-ocr check with tesseract', () => {
     expect(redacted.findings).toEqual([]);
     expect(redacted.framesRead).toBe(1);
   }, 60_000);
+
+  it('an image whose PixelData is too short for a legible character has nothing to read and no problem', async () => {
+    const sample = readFileSync(
+      new URL('../../../test-data/dicom-samples/meta_missing_tsyntax.dcm', import.meta.url),
+    );
+    const candidate: OcrCandidate = {
+      path: 'A/tiny.dcm',
+      reasons: ['test'],
+      state: 'not run yet',
+      kind: 'high-risk',
+    };
+    const result = await ocrImage(new Uint8Array(sample), candidate, { codecs, ocr: engine });
+    expect(result).toEqual({ path: 'A/tiny.dcm', frames: 0, framesRead: 0, findings: [] });
+  });
 });
 
 describe('the pixels-ocr check without an engine', () => {

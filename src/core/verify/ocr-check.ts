@@ -1,6 +1,6 @@
 // The pixels-ocr check: OCR of the queued images (every frame, identical frames once) and findings that name a box, never the text read.
 import { readDicomFile } from '../dicom/read';
-import { decodeFrame, describePixels, toGray8 } from '../pixels/decode';
+import { decodeFrame, describePixels, toGray8, tooSmallForText } from '../pixels/decode';
 import {
   defaultSafeTokens,
   findBurnedInText,
@@ -146,6 +146,8 @@ export async function ocrImage(
   try {
     const file = await readDicomFile(data);
     dataset = file.dataset;
+    // Too few pixels for any legible character: nothing to read, nothing that could be found.
+    if (tooSmallForText(dataset)) return result;
     desc = describePixels(file.dataset, file.syntax.transferSyntaxUID);
   } catch (error) {
     return { ...result, problem: problemOf(error) };

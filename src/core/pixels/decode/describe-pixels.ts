@@ -118,6 +118,18 @@ function numberOfFrames(ds: Dataset, le: boolean, native: boolean, frameBits: nu
 }
 
 /**
+ * Native PixelData shorter than this holds fewer than 8×8 pixels, less than one legible character
+ * needs: it cannot carry burned-in text (seen as 2-byte placeholders in files with no image module).
+ */
+export const LEGIBLE_PIXEL_BYTES = 64;
+
+/** True when the data set's native PixelData is too short to hold any legible text. */
+export function tooSmallForText(dataset: Dataset): boolean {
+  const stored = dataset.get(PIXEL_DATA)?.bytes;
+  return stored !== undefined && stored.length < LEGIBLE_PIXEL_BYTES;
+}
+
+/**
  * Describes the stored pixels of a data set read in `transferSyntaxUID`. Throws PixelError:
  * 'no-pixels' without PixelData, 'unsupported-syntax', 'bad-pixel-module' for missing or
  * inconsistent attributes (the message names the tag, never its value).

@@ -1,7 +1,7 @@
 // Public surface of pixel decoding: describe the pixel module, split and decode frames, 8-bit views.
 export { PixelError } from './pixel-error';
 export type { PixelErrorCode } from './pixel-error';
-export { describePixels } from './describe-pixels';
+export { describePixels, LEGIBLE_PIXEL_BYTES, tooSmallForText } from './describe-pixels';
 export { decodeFrame, jpeg2000Codestream } from './decode-frame';
 export { frameCodestreams } from './frame-codestreams';
 export type { ExtendedOffsets } from './frame-codestreams';
