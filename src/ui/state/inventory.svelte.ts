@@ -14,7 +14,7 @@ import { DEFAULT_COLUMNS } from '../../core/inventory/columns';
 import type { SelectionLevel } from '../../core/inventory/decide';
 import type { PreflightReport } from '../../core/inventory/preflight';
 import type { ViewQuery, ViewRow, ViewSummary } from '../../core/inventory/view-model';
-import { rebuildAggregates } from '../../pipeline/scan-aggregates';
+import { scanWorkers } from './pools';
 import { expectationsOf } from '../../pipeline/selection';
 import { getSetting, setSetting } from '../../store';
 import type { DecisionTarget, InventoryViewApi } from '../../../workers/inventory-view-api';
@@ -108,7 +108,8 @@ export async function importRecipe(text: string): Promise<RecipeImport> {
     };
   await setSetting(db, 'recipe', JSON.stringify(checked.recipe));
   selectionRule.show(checked.recipe);
-  await rebuildAggregates(db, expectationsOf(checked.recipe));
+  // On a scan worker's thread: with 100,000 instances the read-back would block the page.
+  await scanWorkers().call('rebuildAggregates', [db.name, expectationsOf(checked.recipe)]);
   return { ok: true, name: checked.recipe.name };
 }
 
