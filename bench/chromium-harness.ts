@@ -13,7 +13,9 @@ import {
 import { basename, extname, join, normalize, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { build, type Plugin } from 'esbuild';
-import type { CDPSession, Page } from '@playwright/test';
+import { writeFile } from 'node:fs/promises';
+import { chromium, type BrowserContext, type CDPSession, type Page } from '@playwright/test';
+import { CHROMIUM_ARGS, chromiumPath, scratch } from './harness';
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -306,4 +308,58 @@ export function startProcessRssSampler(rootPid = process.pid, intervalMs = 250):
       };
     },
   };
+}
+
+/** A bench page open in Chromium; `close` ends the browser and the server. */
+export interface OpenBenchPage {
+  page: Page;
+  close(): Promise<void>;
+}
+
+/** An on-disk profile, as a person's browser has (OPFS and IndexedDB live on disk); BENCH_INCOGNITO=1 for a fresh in-memory one. */
+async function launchBrowser(name: string): Promise<BrowserContext> {
+  if (process.env.BENCH_INCOGNITO === '1') {
+    const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+    const context = await browser.newContext();
+    context.on('close', () => void browser.close());
+    return context;
+  }
+  return chromium.launchPersistentContext(scratch(`chromium-profile-${name}`), {
+    executablePath: chromiumPath(),
+    args: CHROMIUM_ARGS,
+  });
+}
+
+/**
+ * Bundles `bench/browser/<name>-page.ts` with `workers` (output name → entry), serves it, opens it
+ * in Chromium with page errors echoed, and waits until the page has set `window.cleanroomBench`.
+ */
+export async function openBenchPage(
+  name: string,
+  workers: Record<string, string>,
+): Promise<OpenBenchPage> {
+  const site = scratch(`browser-${name}`);
+  await bundleBrowser({ [`${name}-page`]: `bench/browser/${name}-page.ts`, ...workers }, site);
+  await writeFile(
+    join(site, `${name}.html`),
+    `<!doctype html><meta charset="utf-8"><title>${name} bench</title><link rel="icon" href="data:,">` +
+      `<script type="module" src="./${name}-page.js"></script>\n`,
+  );
+  const server = await serveStatic({ '/': site });
+  const context = await launchBrowser(name);
+  const close = async () => {
+    await context.close();
+    await server.close();
+  };
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+    page.on('console', (m) => void (m.type() === 'error' && console.error(`console: ${m.text()}`)));
+    await page.goto(`${server.url}${name}.html`);
+    await page.waitForFunction(() => 'cleanroomBench' in window);
+    return { page, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }

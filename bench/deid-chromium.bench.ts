@@ -3,12 +3,10 @@
 // The slices (bench/inputs.ts) are generated inside the page's I/O worker and written into OPFS
 // untimed. BENCH_FILES shrinks the input (default 2,000 files); BENCH_INCOGNITO=1 uses an
 // off-the-record profile (OPFS in memory) instead of an on-disk one.
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { loadavg } from 'node:os';
-import { chromium, type BrowserContext, type Page } from '@playwright/test';
-import { CHROMIUM_ARGS, chromiumPath, report, scratch } from './harness';
-import { bundleBrowser, serveStatic, startHeapSampler } from './chromium-harness';
+import type { Page } from '@playwright/test';
+import { report } from './harness';
+import { openBenchPage, startHeapSampler } from './chromium-harness';
 import type { DeidBenchPage, Timed } from './browser/deid-page';
 
 const FILES = Number(process.env.BENCH_FILES ?? 2000);
@@ -19,20 +17,6 @@ const HEAP_NOTE =
   'peak_mb: CDP JS heap in use (page main thread + its workers, V8 objects only), peak during the run';
 
 type Bench = { cleanroomBench: DeidBenchPage };
-
-async function launch(): Promise<BrowserContext> {
-  if (process.env.BENCH_INCOGNITO === '1') {
-    const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
-    const context = await browser.newContext();
-    context.on('close', () => void browser.close());
-    return context;
-  }
-  // An on-disk profile, as a person's browser has: OPFS and IndexedDB live on disk.
-  return chromium.launchPersistentContext(scratch('chromium-profile-deid'), {
-    executablePath: chromiumPath(),
-    args: CHROMIUM_ARGS,
-  });
-}
 
 type Method = 'floorWritable' | 'floorSyncWriter' | 'floorWorkerCopy' | 'deid';
 
@@ -58,29 +42,11 @@ async function clear(page: Page, path: string): Promise<void> {
   await page.evaluate((path) => (window as unknown as Bench).cleanroomBench.clear(path), path);
 }
 
-const site = scratch('browser');
-await bundleBrowser(
-  {
-    'deid-page': 'bench/browser/deid-page.ts',
-    'deid.worker': 'workers/deid.worker.ts',
-    'opfs-io.worker': 'bench/browser/opfs-io.worker.ts',
-  },
-  site,
-);
-await writeFile(
-  join(site, 'deid.html'),
-  '<!doctype html><meta charset="utf-8"><title>deid bench</title><link rel="icon" href="data:,">' +
-    '<script type="module" src="./deid-page.js"></script>\n',
-);
-const server = await serveStatic({ '/': site });
-const context = await launch();
+const { page, close } = await openBenchPage('deid', {
+  'deid.worker': 'workers/deid.worker.ts',
+  'opfs-io.worker': 'bench/browser/opfs-io.worker.ts',
+});
 try {
-  const page = context.pages()[0] ?? (await context.newPage());
-  page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
-  page.on('console', (m) => void (m.type() === 'error' && console.error(`console: ${m.text()}`)));
-  await page.goto(`${server.url}deid.html`);
-  await page.waitForFunction(() => 'cleanroomBench' in window);
-
   const t0 = performance.now();
   const { bytes, paths } = await page.evaluate(
     (count) => (window as unknown as Bench).cleanroomBench.generate(count, 7),
@@ -165,6 +131,5 @@ try {
     });
   }
 } finally {
-  await context.close();
-  await server.close();
+  await close();
 }

@@ -5,17 +5,10 @@
 // files/s, MB/s, peak JS heap (page + workers) and peak RSS of the browser's processes.
 // The export's figure is also given as a share of the floor. BENCH_FILES shrinks the input (default
 // 2,000 slices, ~1 GB); BENCH_INCOGNITO=1 keeps OPFS in memory; BENCH_WRITE_MIB compares write sizes.
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { loadavg } from 'node:os';
-import { chromium, type BrowserContext, type Page } from '@playwright/test';
-import { CHROMIUM_ARGS, chromiumPath, report, round, scratch } from './harness';
-import {
-  bundleBrowser,
-  serveStatic,
-  startHeapSampler,
-  startProcessRssSampler,
-} from './chromium-harness';
+import type { Page } from '@playwright/test';
+import { report, round } from './harness';
+import { openBenchPage, startHeapSampler, startProcessRssSampler } from './chromium-harness';
 import type { ExportBenchPage } from './browser/export-page';
 import { WRITE_BYTES } from '../src/platform/browser/write-output';
 
@@ -43,20 +36,6 @@ const writesNote = (bytes: number | undefined): string =>
       : `chunks gathered into writes of ${sizeLabel(bytes)}`;
 
 type Bench = { cleanroomBench: ExportBenchPage };
-
-async function launch(): Promise<BrowserContext> {
-  if (process.env.BENCH_INCOGNITO === '1') {
-    const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
-    const context = await browser.newContext();
-    context.on('close', () => void browser.close());
-    return context;
-  }
-  // An on-disk profile, as a person's browser has: OPFS lives on disk.
-  return chromium.launchPersistentContext(scratch('chromium-profile-export'), {
-    executablePath: chromiumPath(),
-    args: CHROMIUM_ARGS,
-  });
-}
 
 type Memory = { heapMb: number; heapGrowthMb: number; rssMb: number; rssGrowthMb: number };
 
@@ -92,29 +71,11 @@ const memoryNote = (m: Memory): string =>
   `peak JS heap ${round(m.heapMb)} MB (growth ${round(m.heapGrowthMb)} MB; page + workers, V8 objects only); ` +
   `peak RSS of all browser processes ${round(m.rssMb)} MB (growth ${round(m.rssGrowthMb)} MB)`;
 
-const site = scratch('browser-export');
-await bundleBrowser(
-  {
-    'export-page': 'bench/browser/export-page.ts',
-    'deid.worker': 'workers/deid.worker.ts',
-    'opfs-io.worker': 'bench/browser/opfs-io.worker.ts',
-  },
-  site,
-);
-await writeFile(
-  join(site, 'export.html'),
-  '<!doctype html><meta charset="utf-8"><title>export bench</title><link rel="icon" href="data:,">' +
-    '<script type="module" src="./export-page.js"></script>\n',
-);
-const server = await serveStatic({ '/': site });
-const context = await launch();
+const { page, close } = await openBenchPage('export', {
+  'deid.worker': 'workers/deid.worker.ts',
+  'opfs-io.worker': 'bench/browser/opfs-io.worker.ts',
+});
 try {
-  const page = context.pages()[0] ?? (await context.newPage());
-  page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
-  page.on('console', (m) => void (m.type() === 'error' && console.error(`console: ${m.text()}`)));
-  await page.goto(`${server.url}export.html`);
-  await page.waitForFunction(() => 'cleanroomBench' in window);
-
   const t0 = performance.now();
   const { bytes, paths } = await page.evaluate(
     (count) => (window as unknown as Bench).cleanroomBench.generate(count, 7),
@@ -170,6 +131,5 @@ try {
     });
   }
 } finally {
-  await context.close();
-  await server.close();
+  await close();
 }
